@@ -44,7 +44,7 @@ type Options struct {
 	AutomationID string
 }
 
-// sorted returns the findings in the documented report order (file, line,
+// sortedFindings returns the findings in the documented report order (file, line,
 // column, rule) without touching the caller's slice. The pipeline already sorts,
 // but a reporter is the last place that can guarantee byte-identical output, so
 // it sorts again with a total order (ties broken on every field).

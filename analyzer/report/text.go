@@ -151,7 +151,7 @@ func writeFrame(w *bufio.Writer, p *palette, sev *color.Color, f *result.Finding
 	numW := len(strconv.Itoa(f.Line))
 	if f.Line > 1 {
 		if prev := lines(f.File, f.Line-1); prev != "" {
-			pl := renderFrameLine(prev, 1, 1)
+			pl := renderFrameLine(prev, f.Column, f.Column+1) // same clipping window as the finding line
 			fmt.Fprintf(w, "%s\n", strings.TrimRight(fmt.Sprintf("    %s %s", p.gutter.Sprintf("%*d |", numW, f.Line-1), pl.text), " "))
 		}
 	}
