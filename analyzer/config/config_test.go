@@ -144,6 +144,8 @@ var invalidCases = []struct {
 		want: `nextguard.json: ignore: unknown key (did you mean exclude?)`, schema: true},
 	{name: "unknown key no suggestion", json: "{\n  \"rules\": {},\n  \"colour\": true\n}",
 		want: `nextguard.json: colour: unknown key`, schema: true, line: 3, col: 3},
+	{name: "empty key", json: `{"": []}`,
+		want: `nextguard.json: "": unknown key`, schema: true},
 	{name: "unknown rule", json: `{"rules": {"missing-autth": "error"}}`,
 		want: `nextguard.json: rules.missing-autth: unknown rule (did you mean missing-auth?)`, line: 1, col: 12},
 	{name: "unknown rule no suggestion", json: `{"rules": {"sql-injection": "error"}}`,
@@ -442,4 +444,24 @@ func TestSchemaKeysMatchStruct(t *testing.T) {
 	if !slices.Equal(keys, structKeys) {
 		t.Errorf("Keys() %q\n != struct json keys %q", keys, structKeys)
 	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, tc := range invalidCases {
+		f.Add(tc.json)
+	}
+	f.Add(`{"rules": {"missing-auth": "off"}, "include": ["app/**"], "maxFileSize": 12}`)
+	f.Fuzz(func(t *testing.T, data string) {
+		c, err := Parse("nextguard.json", []byte(data), knownRules)
+		if err != nil {
+			var ce *Error
+			if !errors.As(err, &ce) || ce.Message == "" {
+				t.Fatalf("error %T %v is not a *Error with a message", err, err)
+			}
+			return
+		}
+		if c == nil || c.MaxFileSize < 0 {
+			t.Fatalf("bad config %+v", c)
+		}
+	})
 }

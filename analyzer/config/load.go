@@ -133,6 +133,9 @@ func (d *decoder) decode() (*Config, error) {
 				return d.list(key, l.kind, l.field(c), val, valOff)
 			}
 		}
+		if key == "" {
+			key = `""`
+		}
 		return d.errAt(key, keyOff, "unknown key%s", didYouMean(key, Keys(), keyAliases))
 	})
 	if err != nil {
