@@ -20,8 +20,8 @@ import (
 // FileName is the config file looked up at the project root.
 const FileName = "nextguard.json"
 
-// Severities a rule may be set to in "rules"; "off" disables the rule.
-var Severities = []string{"error", "warning", "note", "off"}
+// severities a rule may be set to in "rules"; "off" disables the rule.
+var severities = []string{"error", "warning", "note", "off"}
 
 // Config is the user's configuration. The zero value (and a nil *Config) is the
 // default configuration, so callers need no special case when there is no file.

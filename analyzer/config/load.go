@@ -224,8 +224,8 @@ func (d *decoder) rules(c *Config, val []byte, valOff int64) *Error {
 		if kindOf(v) != "string" || json.Unmarshal(v, &s) != nil {
 			return d.errAt(key, vOff, `expected "error", "warning", "note" or "off", got %s`, describe(v))
 		}
-		if !contains(Severities, s) {
-			return d.errAt(key, vOff, `unknown severity %q; expected "error", "warning", "note" or "off"%s`, s, didYouMean(s, Severities, severityAliases))
+		if !contains(severities, s) {
+			return d.errAt(key, vOff, `unknown severity %q; expected "error", "warning", "note" or "off"%s`, s, didYouMean(s, severities, severityAliases))
 		}
 		c.Rules[id] = s
 		return nil

@@ -173,7 +173,7 @@ func spaceLen(text string, i int) int {
 func (l *lexer) parseComment(start, end int, body string, block bool) {
 	// Doc-comment decoration ("/** ", "/// ") is not part of the directive.
 	if block {
-		body = strings.TrimLeft(body, "*")
+		body = strings.TrimRight(strings.TrimLeft(body, "*"), "*")
 	} else {
 		body = strings.TrimLeft(body, "/")
 	}

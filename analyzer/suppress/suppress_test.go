@@ -43,6 +43,8 @@ await db.post.delete({ where: { id } })`,
 		[]string{"1 next-line [missing-auth raw-orm-return] -> 2: r"}},
 	{"block comment", "/* nextguard-ignore-next-line raw-orm-return -- DTO built by caller */\nreturn user",
 		[]string{"1 next-line [raw-orm-return] -> 2: DTO built by caller"}},
+	{"decorated block comment", "/*** nextguard-ignore missing-auth -- r ***/\nf()",
+		[]string{"1 function [missing-auth] -> 2: r"}},
 	{"doc comment and triple slash", "/** nextguard-ignore missing-auth -- a */\n/// nextguard-ignore missing-validation -- b\nexport async function f() {}",
 		[]string{"1 function [missing-auth] -> 3: a", "2 function [missing-validation] -> 3: b"}},
 	{"jsx comment", `export default function Page() {
@@ -87,6 +89,34 @@ export const f = async () => db.user.findMany()`,
 		[]string{"1 function [missing-auth] -> 2: r"}},
 	{"comment inside template expression", "const s = `a ${ /* nextguard-ignore-next-line missing-auth -- r */ x }`\ny()",
 		[]string{"1 next-line [missing-auth] -> 2: r"}},
+
+	{"realistic page", `import { db } from "@/lib/db"
+const slug = /^[a-z0-9-]+$/i // not /* a comment */
+type Props<T> = { params: Promise<{ id: string }>; items: Array<T> }
+
+export default async function Page({ params }: Props<string>) {
+  const { id } = await params
+  const rows = await db.post.findMany({ where: { id: id.replace(/\//g, "") } })
+  return (
+    <main className={` + "`p-4 ${rows.length > 0 ? \"a\" : 'b'}`" + `}>
+      <h1>Posts for {id} — it's {rows.length > 1 ? "many" : <em>one</em>}</h1>
+      {rows.map((r) => (
+        <form key={r.id} action={async () => {
+          "use server"
+          // nextguard-ignore-next-line missing-auth, missing-ownership -- demo
+          await db.post.delete({ where: { id: r.id } })
+        }}>
+          {/* nextguard-ignore-next-line raw-orm-return -- admin only page */}
+          <button disabled={r.count >= 10}>Delete</button>
+        </form>
+      ))}
+    </main>
+  )
+}
+
+// nextguard-ignore missing-auth -- health check
+export async function ping() { return ok(<T,>(x: T) => x) }`,
+		[]string{"14 next-line [missing-auth missing-ownership] -> 15: demo", "17 next-line [raw-orm-return] -> 18: admin only page", "25 function [missing-auth] -> 26: health check"}},
 
 	// Look-alikes that are data, not comments.
 	{"double-quoted string", `const s = "// nextguard-ignore-next-line missing-auth -- nope"
