@@ -1,0 +1,512 @@
+// Package analyzer runs the whole pipeline: discover → read → index (parsing on
+// demand) → entry points → summaries → rules → suppressions → result.
+package analyzer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nextguard/nextguard/analyzer/config"
+	"github.com/nextguard/nextguard/analyzer/discover"
+	"github.com/nextguard/nextguard/analyzer/entry"
+	"github.com/nextguard/nextguard/analyzer/flow"
+	"github.com/nextguard/nextguard/analyzer/index"
+	"github.com/nextguard/nextguard/analyzer/resolve"
+	"github.com/nextguard/nextguard/analyzer/result"
+	"github.com/nextguard/nextguard/analyzer/source"
+	"github.com/nextguard/nextguard/rules"
+)
+
+// Options configure a run.
+type Options struct {
+	// Paths are the files or directories given on the command line; the project
+	// root is found from the first. Findings are reported only inside them.
+	Paths []string
+	// Config is an explicit config file; otherwise nextguard.json at the root.
+	Config string
+	Jobs   int
+	// Enable/Disable select rules by id on top of the config.
+	Enable, Disable []string
+	Version         string
+}
+
+// Run analyses a project.
+func Run(ctx context.Context, opts Options) (*result.Result, error) {
+	start := time.Now()
+	if len(opts.Paths) == 0 {
+		opts.Paths = []string{"."}
+	}
+	root, err := discover.FindRoot(opts.Paths[0])
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := loadConfig(root, opts.Config)
+	if err != nil {
+		return nil, err
+	}
+	filter, err := reportFilter(root, opts.Paths)
+	if err != nil {
+		return nil, err
+	}
+	proj, err := discover.Discover(root, discover.Options{Include: cfg.Include, Exclude: cfg.Exclude, MaxFileSize: cfg.MaxFileSize})
+	if err != nil {
+		return nil, err
+	}
+	jobs := opts.Jobs
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	res := &result.Result{Version: result.Version, Tool: result.Tool{Name: "nextguard", Version: opts.Version}, Root: root}
+	res.Errors = append(res.Errors, proj.Diagnostics...)
+
+	files, readDiags := readAll(proj, jobs)
+	res.Errors = append(res.Errors, readDiags...)
+	layout := layoutOf(proj)
+	candidates := candidateFiles(files, layout)
+
+	read := func(rel string) ([]byte, error) { return os.ReadFile(filepath.Join(root, filepath.FromSlash(rel))) }
+	rels := make([]string, 0, len(files))
+	for rel := range files {
+		rels = append(rels, rel)
+	}
+	sort.Strings(rels)
+	res0 := resolve.New(root, rels, proj.TSConfigs, proj.PackageDirs, read)
+	prog := index.NewProgram(root, files, func(from, spec string) index.Target {
+		t := res0.Resolve(from, spec)
+		return index.Target{File: t.File, Package: t.Package, Subpath: t.Subpath}
+	})
+	mods := parseAll(prog, candidates, jobs)
+	res.Errors = append(res.Errors, res0.Diagnostics()...)
+
+	entries := entry.Find(prog, mods, layout)
+	eng := flow.New(prog, flowConfig(cfg))
+	enabled := enabledRules(cfg, opts)
+	col := &collector{root: root, cfg: cfg, filter: filter}
+	middleware := middlewareOf(proj)
+	for _, en := range entries {
+		facts := analyzeEntry(eng, en, col)
+		res.EntryPoints = append(res.EntryPoints, inventory(en, facts))
+		if facts == nil {
+			continue
+		}
+		mw := middleware[appOf(proj, en.Mod.Rel)]
+		public := cfg.IsPublic(en.Mod.Rel, en.Name)
+		for _, r := range enabled {
+			if r.CheckEntry == nil || !appliesTo(r, en.Kind) {
+				continue
+			}
+			pass := rules.NewPass(en, facts, mw, nil, cfg, col.reporter(r, en))
+			pass.Public = public
+			col.run(r, en.Mod.Rel, func() { r.CheckEntry(pass) })
+		}
+	}
+	for _, r := range enabled {
+		if r.CheckProject == nil {
+			continue
+		}
+		pp := rules.NewProjectPass(root, proj.PackageDirs, cachedReader(root, files), cfg, col.reporter(r, nil))
+		col.run(r, "", func() { r.CheckProject(pp) })
+	}
+	res.Errors = append(res.Errors, prog.Diagnostics()...)
+	res.Errors = append(res.Errors, col.errors...)
+	res.Findings = applySuppressions(col.findings, files, col)
+	res.Errors = append(res.Errors, col.errors[len(col.errors):]...)
+	for _, r := range enabled {
+		res.Rules = append(res.Rules, ruleInfo(r))
+	}
+	finish(res)
+	res.Stats = result.Stats{Files: len(proj.Files), ParsedFiles: prog.Parsed(), EntryPoints: len(res.EntryPoints), DurationMs: time.Since(start).Milliseconds()}
+	_ = ctx
+	return res, nil
+}
+
+func loadConfig(root, explicit string) (*config.Config, error) {
+	known := make([]string, 0)
+	for _, r := range rules.All() {
+		known = append(known, r.ID)
+	}
+	known = append(known, UnusedSuppression)
+	path := explicit
+	if path == "" {
+		p, ok := config.Find(root)
+		if !ok {
+			return &config.Config{}, nil
+		}
+		path = p
+	}
+	return config.Load(path, known)
+}
+
+// reportFilter turns the command-line paths into root-relative prefixes;
+// nil means "report everything".
+func reportFilter(root string, paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := os.Stat(abs); err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		rel, err := filepath.Rel(root, abs)
+		if err != nil || rel == "." {
+			return nil, nil
+		}
+		out = append(out, filepath.ToSlash(rel))
+	}
+	return out, nil
+}
+
+func inFilter(filter []string, rel string) bool {
+	if filter == nil {
+		return true
+	}
+	for _, f := range filter {
+		if rel == f || strings.HasPrefix(rel, f+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// readAll reads every source file once, in parallel.
+func readAll(proj *discover.Project, jobs int) (map[string]*source.File, []result.Diagnostic) {
+	files := make(map[string]*source.File, len(proj.Files))
+	var mu sync.Mutex
+	var diags []result.Diagnostic
+	work := make(chan discover.File)
+	var wg sync.WaitGroup
+	for i := 0; i < jobs; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range work {
+				b, err := os.ReadFile(f.Abs)
+				mu.Lock()
+				if err != nil {
+					diags = append(diags, result.Diagnostic{File: f.Rel, Message: "cannot read the file: " + errText(err) + " (it was not analysed)"})
+				} else {
+					files[f.Rel] = source.New(f.Abs, f.Rel, string(b))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, f := range proj.Files {
+		work <- f
+	}
+	close(work)
+	wg.Wait()
+	return files, diags
+}
+
+func errText(err error) string {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func layoutOf(proj *discover.Project) entry.Layout {
+	var l entry.Layout
+	for _, a := range proj.Apps {
+		if a.AppDir != "" {
+			l.AppDirs = append(l.AppDirs, a.AppDir)
+		}
+		if a.PagesDir != "" {
+			l.PagesDirs = append(l.PagesDirs, a.PagesDir)
+		}
+	}
+	if len(proj.Apps) == 0 {
+		l.AppDirs = []string{"app", "src/app"}
+		l.PagesDirs = []string{"pages", "src/pages"}
+	}
+	return l
+}
+
+// candidateFiles are the files that can hold entry points (or bind them):
+// the only ones parsed up front. Everything else is parsed only if reached.
+func candidateFiles(files map[string]*source.File, l entry.Layout) []string {
+	var out []string
+	for rel, f := range files {
+		if strings.Contains(f.Text, "use server") || l.IsRouteFile(rel) || l.IsAPIFile(rel) || strings.Contains(f.Text, ".bind(null") {
+			out = append(out, rel)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// parseAll parses the candidates and the files they import directly, in
+// parallel; deeper files are parsed on demand by the analysis.
+func parseAll(prog *index.Program, rels []string, jobs int) []*index.Module {
+	mods := make([]*index.Module, len(rels))
+	parallel(len(rels), jobs, func(i int) { mods[i] = prog.Module(rels[i]) })
+	var next []string
+	seen := map[string]bool{}
+	for _, m := range mods {
+		if m == nil {
+			continue
+		}
+		for _, imp := range m.Imports {
+			if imp.Target.File != "" && !seen[imp.Target.File] {
+				seen[imp.Target.File] = true
+				next = append(next, imp.Target.File)
+			}
+		}
+	}
+	sort.Strings(next)
+	parallel(len(next), jobs, func(i int) { prog.Module(next[i]) })
+	out := mods[:0]
+	for _, m := range mods {
+		if m != nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func parallel(n, jobs int, f func(int)) {
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for w := 0; w < jobs; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				f(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+}
+
+func flowConfig(c *config.Config) flow.Config {
+	return flow.Config{AuthSources: c.AuthSources, AuthGuards: c.AuthGuards, AuthorizationHelpers: c.AuthorizationHelpers,
+		Validators: c.Validators, DBClients: c.DBClients, RateLimiters: c.RateLimiters}
+}
+
+func enabledRules(cfg *config.Config, opts Options) []*rules.Rule {
+	var out []*rules.Rule
+	for _, r := range rules.All() {
+		on := true
+		if sev, ok := cfg.Severity(r.ID); ok && sev == "off" {
+			on = false
+		}
+		for _, id := range opts.Disable {
+			if id == r.ID {
+				on = false
+			}
+		}
+		for _, id := range opts.Enable {
+			if id == r.ID {
+				on = true
+			}
+		}
+		if on {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func appliesTo(r *rules.Rule, kind string) bool {
+	if len(r.Kinds) == 0 {
+		return true
+	}
+	for _, k := range r.Kinds {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
+func middlewareOf(proj *discover.Project) map[string]string {
+	out := map[string]string{}
+	for _, a := range proj.Apps {
+		out[a.Dir] = a.Middleware
+	}
+	return out
+}
+
+func appOf(proj *discover.Project, rel string) string {
+	best := ""
+	for _, a := range proj.Apps {
+		if a.Dir == "." || strings.HasPrefix(rel, a.Dir+"/") {
+			if len(a.Dir) > len(best) || best == "" {
+				best = a.Dir
+			}
+		}
+	}
+	return best
+}
+
+// analyzeEntry runs the flow analysis of one entry, isolating panics.
+func analyzeEntry(eng *flow.Engine, en *entry.Entry, col *collector) (facts *flow.EntryFacts) {
+	defer func() {
+		if r := recover(); r != nil {
+			col.errors = append(col.errors, result.Diagnostic{File: en.Mod.Rel, Message: fmt.Sprintf("internal error while analysing entry point %s: %v\n%s", en.Name, r, firstFrames(debug.Stack())), Internal: true})
+			facts = nil
+		}
+	}()
+	return eng.AnalyzeEntry(en)
+}
+
+func firstFrames(stack []byte) string {
+	lines := strings.Split(string(stack), "\n")
+	if len(lines) > 14 {
+		lines = lines[:14]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func inventory(en *entry.Entry, f *flow.EntryFacts) result.EntryPoint {
+	line, col := en.Mod.File.Position(en.Loc.Start)
+	ep := result.EntryPoint{Kind: en.Kind, Name: en.Name, File: en.Mod.Rel, Line: line, Column: col, Directive: en.Directive, Method: en.Method, BoundArgs: en.BoundArgs}
+	if en.Fn != nil {
+		for _, a := range en.Fn.Args {
+			ep.Params = append(ep.Params, paramName(en.Fn.Mod, a.Binding))
+		}
+	}
+	if f == nil || f.Facts == nil {
+		return ep
+	}
+	ep.Wrapper = f.WrapperName
+	ep.Authenticated = f.Authenticated()
+	ep.Sensitive = len(f.Ops) > 0
+	ep.Validated = f.PreValidated
+	unvalidated := false
+	for _, u := range f.Uses {
+		if u.Val.Has(flow.Client) && !u.Val.Has(flow.Validated) {
+			unvalidated = true
+		}
+	}
+	if !unvalidated && len(f.Uses) > 0 {
+		ep.Validated = true
+	}
+	ep.Authorized = true
+	for _, q := range f.Queries {
+		if q.IDOrigin != nil && q.Filter.Has(flow.Client) && !q.Filter.Has(flow.Caller) && !q.RLS {
+			if _, ok := f.Authorized[q.IDOrigin.ID]; !ok {
+				ep.Authorized = false
+			}
+		}
+	}
+	for _, r := range f.Returns {
+		if r.Val.DeepRows().Has(flow.Rows) {
+			ep.ReturnsRawRows = true
+		}
+	}
+	return ep
+}
+
+func paramName(m *index.Module, b interface{}) string {
+	return "param"
+}
+
+// fingerprint identifies a finding across edits: rule, file, entry point and
+// the normalised text of the flagged line, never line numbers.
+func fingerprint(rule, file, entryName, lineText string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s", rule, file, entryName, strings.Join(strings.Fields(lineText), " "))
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+func cachedReader(root string, files map[string]*source.File) func(string) (*source.File, error) {
+	var mu sync.Mutex
+	cache := map[string]*source.File{}
+	return func(rel string) (*source.File, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if f := files[rel]; f != nil {
+			return f, nil
+		}
+		if f := cache[rel]; f != nil {
+			return f, nil
+		}
+		clean := filepath.Clean(filepath.FromSlash(rel))
+		if filepath.IsAbs(clean) || strings.HasPrefix(clean, "..") {
+			return nil, fmt.Errorf("%s: outside the project root", rel)
+		}
+		abs := filepath.Join(root, clean)
+		info, err := os.Lstat(abs)
+		if err != nil {
+			return nil, err
+		}
+		if !info.Mode().IsRegular() {
+			return nil, fmt.Errorf("%s: not a regular file", rel)
+		}
+		b, err := os.ReadFile(abs)
+		if err != nil {
+			return nil, err
+		}
+		f := source.New(abs, rel, string(b))
+		cache[rel] = f
+		return f, nil
+	}
+}
+
+// finish sorts everything into the deterministic output order.
+func finish(res *result.Result) {
+	sort.SliceStable(res.EntryPoints, func(i, j int) bool {
+		a, b := res.EntryPoints[i], res.EntryPoints[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
+	sort.SliceStable(res.Findings, func(i, j int) bool {
+		a, b := res.Findings[i], res.Findings[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		if a.RuleID != b.RuleID {
+			return a.RuleID < b.RuleID
+		}
+		return a.Message < b.Message
+	})
+	sort.SliceStable(res.Errors, func(i, j int) bool {
+		a, b := res.Errors[i], res.Errors[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Message < b.Message
+	})
+	if res.EntryPoints == nil {
+		res.EntryPoints = []result.EntryPoint{}
+	}
+	if res.Findings == nil {
+		res.Findings = []result.Finding{}
+	}
+	if res.Errors == nil {
+		res.Errors = []result.Diagnostic{}
+	}
+}

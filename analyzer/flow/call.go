@@ -1,0 +1,674 @@
+package flow
+
+import (
+	"strings"
+
+	esb "github.com/evanw/esbuild/nextguardast"
+	"github.com/nextguard/nextguard/analyzer/index"
+	"github.com/nextguard/nextguard/analyzer/libs"
+)
+
+// Authz marks a configured authorization helper (Val.Kind).
+const kindAuthz libs.Kind = 200
+
+// configured returns the value a configured name stands for, if any.
+func (e *Engine) configured(name, spec string) Val {
+	match := func(list []string) bool {
+		for _, c := range list {
+			mod, fn, ok := strings.Cut(c, "#")
+			if !ok {
+				if c == name {
+					return true
+				}
+				continue
+			}
+			if fn != name {
+				continue
+			}
+			if mod == spec || specMatches(spec, mod) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case name == "":
+	case match(e.Cfg.AuthGuards):
+		return Val{Kind: libs.AuthGuard}
+	case match(e.Cfg.AuthSources):
+		return Val{Kind: libs.AuthSource}
+	case match(e.Cfg.AuthorizationHelpers):
+		return Val{Kind: kindAuthz}
+	case match(e.Cfg.Validators):
+		return Val{Kind: libs.ParseFunc}
+	case match(e.Cfg.RateLimiters):
+		return Val{Kind: libs.RateLimit}
+	case match(e.Cfg.DBClients):
+		return Val{F: DB}
+	}
+	return Val{}
+}
+
+// specMatches compares an import specifier or a file path with a configured
+// module ("@/lib/auth", "lib/auth.ts", "@acme/auth").
+func specMatches(spec, mod string) bool {
+	trim := func(s string) string {
+		for _, p := range []string{"@/", "~/", "./", "src/"} {
+			s = strings.TrimPrefix(s, p)
+		}
+		if i := strings.LastIndexByte(s, '.'); i > strings.LastIndexByte(s, '/') {
+			s = s[:i]
+		}
+		return strings.TrimSuffix(s, "/index")
+	}
+	a, b := trim(spec), trim(mod)
+	return a == b || strings.HasSuffix(a, "/"+b)
+}
+
+// calleeText renders a callee for messages ("prisma.post.delete").
+func (fr *frame) calleeText(e esb.Expr) string {
+	end := int32(-1)
+	switch x := e.Data.(type) {
+	case *esb.EDot:
+		end = x.NameLoc.Start + int32(len(x.Name))
+	case *esb.EIdentifier, *esb.EImportIdentifier:
+		ref := esb.Ref{}
+		if id, ok := x.(*esb.EIdentifier); ok {
+			ref = id.Ref
+		} else {
+			ref = x.(*esb.EImportIdentifier).Ref
+		}
+		return fr.mod.SymbolName(ref)
+	}
+	text := fr.mod.File.Text
+	if end <= e.Loc.Start || int(end) > len(text) {
+		return "call"
+	}
+	s := text[e.Loc.Start:end]
+	s = strings.Join(strings.Fields(s), "")
+	if len(s) > 60 {
+		s = s[:28] + "…" + s[len(s)-28:]
+	}
+	return s
+}
+
+func isFuncLit(e esb.Expr) bool {
+	switch e.Data.(type) {
+	case *esb.EArrow, *esb.EFunction:
+		return true
+	}
+	return false
+}
+
+// call evaluates a call expression.
+func (fr *frame) call(e *esb.Expr, x *esb.ECall, st *state) Val {
+	var obj, callee Val
+	method := ""
+	if d, ok := x.Target.Data.(*esb.EDot); ok {
+		obj = fr.eval(&d.Target, st)
+		method = d.Name
+		callee = fr.member(obj, method, d.NameLoc)
+	} else {
+		callee = fr.eval(&x.Target, st)
+	}
+	if st.exited {
+		return Val{}
+	}
+	args := make([]Val, len(x.Args))
+	for i := range x.Args {
+		if isFuncLit(x.Args[i]) {
+			args[i] = Val{Fn: fr.mod.FuncFromExpr("", x.Args[i]), FnMod: fr.mod}
+			continue
+		}
+		args[i] = fr.eval(&x.Args[i], st)
+	}
+	site := Site{Mod: fr.mod, Loc: e.Loc, End: x.CloseParenLoc.Start + 1}
+
+	switch {
+	case callee.Has(Handler):
+		fr.facts.Handlers = append(fr.facts.Handlers, HandlerCall{Authed: st.authed, Args: args, Site: site})
+		return Val{}
+	case callee.Has(Exit):
+		st.exited = true
+		return Val{F: Exit}
+	case obj.Chain != nil:
+		return fr.chainCall(obj.Chain, method, x, args, st, site)
+	case obj.Has(DB) && method != "":
+		return fr.dbCall(obj, method, e, x, args, st, site)
+	case obj.Has(Effect) && method != "":
+		fr.sensitive(site, fr.calleeText(x.Target), obj.What, st, args)
+		return Val{}
+	case method == "then" || method == "catch" || method == "finally":
+		v := resolveQuery(obj, false)
+		if method == "then" && len(args) > 0 && args[0].Fn != nil {
+			return fr.inline(args[0].Fn, []Val{v}, st)
+		}
+		return v
+	case obj.Has(Schema) && method != "":
+		return fr.schemaCall(method, args)
+	case callee.Kind == libs.AuthGuard:
+		fr.facts.AuthCalls = append(fr.facts.AuthCalls, &AuthCall{Site: site, Name: fr.calleeText(x.Target), Checked: true})
+		st.authed = true
+		return Val{F: Caller | Auth}
+	case callee.Kind == kindAuthz:
+		for _, a := range args {
+			fr.authorize(a.Origin, e.Loc)
+			fr.authorize(a.KeyedBy, e.Loc)
+		}
+		return Val{}
+	case callee.Pkg != nil && callee.Fn == nil:
+		return fr.pkgCall(callee, method, e, x, args, st, site)
+	case callee.Kind != libs.None && callee.Fn == nil:
+		return fr.kindCall(callee, callee.Kind, callee.What, e, x, args, st, site)
+	case callee.Fn != nil:
+		if callee.Kind != libs.None {
+			return fr.kindCall(callee, callee.Kind, callee.What, e, x, args, st, site)
+		}
+		return fr.callFunc(callee.Fn, x, args, st, site, fr.calleeText(x.Target))
+	}
+	return fr.builtinCall(obj, method, callee, e, x, args, st, site)
+}
+
+// builtinCall handles globals and methods of plain values.
+func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x *esb.ECall, args []Val, st *state, site Site) Val {
+	name := method
+	if name == "" {
+		if id, ok := x.Target.Data.(*esb.EIdentifier); ok {
+			name = fr.mod.SymbolName(id.Ref)
+		}
+	}
+	if obj.Has(Response) && method != "" {
+		if (method == "json" || method == "send") && len(args) > 0 {
+			*fr.rets = append(*fr.rets, Ret{Site: site, Val: resolveQuery(args[0], true)})
+		}
+		return Val{F: Response}
+	}
+	if method != "" {
+		if id, ok := fr.rootIdent(x.Target); ok {
+			switch id {
+			case "Object":
+				if method == "fromEntries" || method == "assign" || method == "entries" || method == "values" || method == "keys" {
+					return unionData(args)
+				}
+			case "JSON":
+				if len(args) > 0 {
+					return args[0]
+				}
+			case "Promise":
+				if len(args) > 0 {
+					out := args[0]
+					if out.Obj != nil {
+						nv := Val{Obj: map[string]Val{}, F: out.F}
+						for k, v := range out.Obj {
+							nv.Obj[k] = resolveQuery(v, false)
+							nv.F |= nv.Obj[k].F & Rows
+						}
+						return nv
+					}
+					return out
+				}
+			case "NextResponse", "Response":
+				if method == "json" && len(args) > 0 {
+					return args[0]
+				}
+				return Val{}
+			}
+		}
+	}
+	switch name {
+	case "fetch":
+		secret := false
+		for _, a := range args {
+			if a.deep().Has(Env) {
+				secret = true
+			}
+		}
+		if secret {
+			fr.sensitive(site, "fetch", "calls a third-party API with a server secret", st, args)
+		}
+		return Val{}
+	case "get", "getAll":
+		if obj.Any(Client|FormData|Request) && len(x.Args) > 0 {
+			key := "?"
+			if s, ok := x.Args[0].Data.(*esb.EString); ok {
+				key = index.String(s.Value)
+			}
+			root := "formData"
+			if obj.Origin != nil {
+				root = obj.Origin.Root
+			}
+			v := obj.data()
+			v.F = v.F&^(Request|Rows) | Client
+			v.Origin = &Origin{ID: fr.calleeText(x.Target) + "('" + key + "')", Mod: fr.mod, Loc: e.Loc, Root: root + "." + key}
+			return v
+		}
+	case "json", "formData", "text":
+		if obj.Has(Request) || obj.Has(Client) {
+			return Val{F: Client, Origin: &Origin{ID: "the request body", Mod: fr.mod, Loc: e.Loc, Root: "request body"}}
+		}
+	case "map", "flatMap", "filter", "find", "some", "every", "forEach", "reduce", "findLast", "sort", "toSorted":
+		el := element(resolveQuery(obj, false))
+		var out Val
+		for _, a := range args {
+			if a.Fn != nil {
+				out = fr.inline(a.Fn, []Val{el, {}, {}}, st)
+			}
+		}
+		switch name {
+		case "filter", "find", "sort", "toSorted", "findLast":
+			return resolveQuery(obj, false)
+		case "map", "flatMap":
+			return out
+		}
+		return Val{F: out.F & (Auth | Caller)}
+	case "json" + "_":
+	}
+	// Callbacks passed to functions we cannot see run with what we know.
+	var out Val
+	for i, a := range args {
+		if a.Fn != nil && a.FnMod == fr.mod && isFuncLit(x.Args[i]) {
+			var params []Val
+			if fr.wrapper {
+				params = fr.clientParams(a.Fn)
+			}
+			out = Join(out, fr.inline(a.Fn, params, st))
+		}
+	}
+	if method != "" {
+		v := obj.data()
+		v.F |= obj.F & (Auth | Caller)
+		v.F &^= Rows
+		if obj.Has(Rows) && (method == "toJSON" || method == "valueOf") {
+			v.F |= Rows
+		}
+		return Join(v, out)
+	}
+	return Join(unionData(args), out)
+}
+
+// rootIdent returns the name of the global identifier at the root of a
+// member chain (`Object.fromEntries` → "Object"), if it is not a local binding.
+func (fr *frame) rootIdent(e esb.Expr) (string, bool) {
+	for {
+		switch x := e.Data.(type) {
+		case *esb.EDot:
+			e = x.Target
+		case *esb.EIdentifier:
+			if _, local := fr.env[x.Ref]; local || fr.mod.Decls[x.Ref] != nil || fr.mod.Imports[x.Ref] != nil {
+				return "", false
+			}
+			return fr.mod.SymbolName(x.Ref), true
+		default:
+			return "", false
+		}
+	}
+}
+
+func unionData(args []Val) Val {
+	var out Val
+	for _, a := range args {
+		out = Join(out, a.deep())
+	}
+	out.F &^= Rows
+	return out
+}
+
+// clientParams are parameter values of a public function: client-controlled.
+func (fr *frame) clientParams(fn *index.Func) []Val {
+	out := make([]Val, len(fn.Args))
+	for i, a := range fn.Args {
+		name := "argument " + itoa(i+1)
+		if id, ok := a.Binding.Data.(*esb.BIdentifier); ok {
+			name = fn.Mod.SymbolName(id.Ref)
+		}
+		out[i] = Val{F: Client | Request, Origin: &Origin{ID: name, Mod: fn.Mod, Loc: a.Binding.Loc, Root: name}}
+	}
+	return out
+}
+
+// inline runs a function literal or local closure in the current frame, as if
+// its body were here: it sees the caller's variables and auth state.
+func (fr *frame) inline(fn *index.Func, params []Val, st *state) Val {
+	if fn == nil || fr.depth > 200 || fn.Mod != fr.mod {
+		return Val{}
+	}
+	var rets []Ret
+	saved, savedRet := fr.rets, fr.onReturn
+	fr.rets = &rets
+	fr.onReturn = nil
+	inner := state{authed: st.authed}
+	for i, a := range fn.Args {
+		var v Val
+		if i < len(params) {
+			v = params[i]
+		}
+		fr.bind(a.Binding, v, &inner)
+	}
+	fr.depth += 10
+	fr.exec(fn.Body.Block.Stmts, inner)
+	fr.depth -= 10
+	fr.rets, fr.onReturn = saved, savedRet
+	var out Val
+	for _, r := range rets {
+		out = Join(out, r.Val)
+	}
+	return out
+}
+
+// callFunc calls a project function: local closures run inline, others use
+// their summary.
+func (fr *frame) callFunc(fn *index.Func, x *esb.ECall, args []Val, st *state, site Site, name string) Val {
+	// Callbacks handed to a project function run inside it; we run them here with
+	// what we know (a wrapper gives them client input).
+	var cbOut Val
+	for i, a := range args {
+		if a.Fn != nil && i < len(x.Args) && isFuncLit(x.Args[i]) {
+			params := fr.callbackParams(fn, i, a.Fn)
+			cbOut = Join(cbOut, fr.inline(a.Fn, params.vals, &state{authed: st.authed || params.authed}))
+		}
+	}
+	if fn.Mod == fr.mod && fr.isLocal(fn) {
+		return Join(fr.inline(fn, args, st), cbOut)
+	}
+	if fr.depth > maxCallDepth*40 {
+		return cbOut
+	}
+	s := fr.e.Summarize(fn)
+	return Join(fr.apply(s, fn, args, st, site, name), cbOut)
+}
+
+type cbParams struct {
+	vals   []Val
+	authed bool
+}
+
+// callbackParams works out what a project HOF passes to a callback: it analyses
+// the HOF with the callback marked as the handler and reads its invocation.
+func (fr *frame) callbackParams(hof *index.Func, argIndex int, cb *index.Func) cbParams {
+	if !fr.wrapper {
+		return cbParams{}
+	}
+	inv := fr.e.Invocation(hof, argIndex, nil)
+	if inv == nil {
+		return cbParams{vals: fr.clientParams(cb)}
+	}
+	return cbParams{vals: inv.Args, authed: inv.Authed}
+}
+
+// isLocal reports whether fn is declared inside another function (a closure),
+// rather than at the top level of its module.
+func (fr *frame) isLocal(fn *index.Func) bool {
+	for _, d := range fn.Mod.Decls {
+		if d.Fn == fn {
+			return false
+		}
+	}
+	return true
+}
+
+// apply brings a callee's summary into the caller.
+func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site Site, name string) Val {
+	subst := func(v Val) Val {
+		out := v
+		out.Params, out.KeyParams = 0, 0
+		for i, a := range args {
+			if i >= 64 {
+				break
+			}
+			bit := uint64(1) << uint(i)
+			if v.Params&bit != 0 {
+				out = Join(out, a.data())
+				if a.Any(Auth | AuthBox) {
+					out.F |= a.F & (Auth | AuthBox)
+				}
+			}
+			if v.KeyParams&bit != 0 {
+				if a.Has(Caller) {
+					out.F |= Caller
+				}
+				if a.Has(Client) && out.KeyedBy == nil {
+					out.KeyedBy = a.Origin
+				}
+				out.KeyParams |= a.KeyParams | a.Params
+			}
+		}
+		return out
+	}
+	if s.SignIn {
+		fr.facts.SignIn = true
+	}
+	if s.RateLimit {
+		fr.facts.RateLimited = true
+	}
+	if s.AuthCalls > 0 && !s.Guard {
+		fr.facts.AuthCalls = append(fr.facts.AuthCalls, &AuthCall{Site: site, Name: name})
+	}
+	if s.Sensitive != nil {
+		op := &Op{Site: site, Desc: name + "()", What: s.Sensitive.What, Authed: st.authed || s.Unauth == nil, Via: name, Inner: s.Sensitive}
+		if s.Unauth != nil {
+			op.Inner = s.Unauth
+			op.What = s.Unauth.What
+		}
+		fr.facts.Ops = append(fr.facts.Ops, op)
+	}
+	for _, q := range s.Queries {
+		nq := &Query{Site: site, Desc: name + "() → " + q.Desc, Model: q.Model, Write: q.Write, Whole: q.Whole, Projected: q.Projected,
+			RLS: q.RLS, Authed: st.authed || q.Authed, Via: name, Inner: q}
+		nq.Filter = subst(q.Filter)
+		nq.Data = subst(q.Data)
+		if q.IDOrigin != nil {
+			nq.IDOrigin = q.IDOrigin
+		}
+		for i, a := range args {
+			if i < 64 && q.Filter.Params&(1<<uint(i)) != 0 && a.Has(Client) && nq.IDOrigin == nil {
+				nq.IDOrigin = a.Origin
+			}
+		}
+		if nq.IDOrigin != nil && nq.IDOrigin.Mod != fr.mod && !nq.Filter.Has(Client) {
+			nq.IDOrigin = nil
+		}
+		fr.facts.Queries = append(fr.facts.Queries, nq)
+		if nq.Filter.Has(Client) && nq.Filter.Has(Caller) {
+			fr.authorize(nq.Filter.Origin, site.Loc)
+		}
+	}
+	for i, a := range args {
+		if i < 64 && s.SinkParams&(1<<uint(i)) != 0 && (a.Has(Client) || a.Params != 0) {
+			fr.facts.Uses = append(fr.facts.Uses, &Use{Site: site, Val: a, Sink: name + "()"})
+		}
+	}
+	for _, p := range s.AuthzPairs {
+		subj, against := subst(p.Subject), subst(p.Against)
+		if against.Has(Caller) {
+			fr.authorize(subj.KeyedBy, site.Loc)
+			if subj.Has(Client) {
+				fr.authorize(subj.Origin, site.Loc)
+			}
+		}
+		if against.Params != 0 || subj.Params != 0 {
+			fr.facts.AuthzPairs = append(fr.facts.AuthzPairs, AuthzPair{Subject: subj, Against: against, Site: site})
+		}
+	}
+	if s.Guard {
+		st.authed = true
+	}
+	if s.Exits {
+		st.exited = true
+	}
+	ret := subst(s.Ret)
+	if ret.Any(Auth|AuthBox) && !s.Guard {
+		fr.facts.AuthCalls = append(fr.facts.AuthCalls, &AuthCall{Site: site, Name: name})
+	}
+	if s.ValidatesParams != 0 {
+		ret.F |= Validated
+	}
+	return ret
+}
+
+// sensitive records a sensitive operation that is not a query.
+func (fr *frame) sensitive(site Site, desc, what string, st *state, args []Val) {
+	fr.facts.Ops = append(fr.facts.Ops, &Op{Site: site, Desc: desc, What: what, Authed: st.authed})
+	for _, a := range args {
+		d := a.deep()
+		if d.Has(Client) || d.Params != 0 {
+			fr.facts.Uses = append(fr.facts.Uses, &Use{Site: site, Val: d, Sink: desc})
+		}
+	}
+}
+
+// schemaCall handles methods of a validation schema.
+func (fr *frame) schemaCall(method string, args []Val) Val {
+	var in Val
+	if len(args) > 0 {
+		in = args[0]
+	}
+	switch method {
+	case "parse", "parseAsync", "validate", "validateSync", "cast", "assert", "create", "decode", "decodeUnknown", "decodeUnknownSync", "from", "assertType":
+		v := in.deep()
+		v.F |= Validated
+		v.F &^= Rows
+		return v
+	case "safeParse", "safeParseAsync", "spa", "isValid", "isValidSync", "is", "validateAsync":
+		v := in.deep()
+		v.F |= SafeResult
+		v.F &^= Validated | Rows
+		return v
+	}
+	if len(args) > 0 && args[0].Any(Client) && (method == "check") {
+		return Val{}
+	}
+	return Val{F: Schema}
+}
+
+// newExpr handles `new X(...)`.
+func (fr *frame) newExpr(e *esb.Expr, x *esb.ENew, st *state) Val {
+	callee := fr.eval(&x.Target, st)
+	args := make([]Val, len(x.Args))
+	for i := range x.Args {
+		args[i] = fr.eval(&x.Args[i], st)
+	}
+	if callee.Pkg != nil {
+		site := Site{Mod: fr.mod, Loc: e.Loc}
+		return fr.pkgCall(callee, "", e, &esb.ECall{Target: x.Target, Args: x.Args}, args, st, site)
+	}
+	if id, ok := x.Target.Data.(*esb.EIdentifier); ok && fr.mod.SymbolName(id.Ref) == "Response" && len(args) > 0 {
+		return args[0]
+	}
+	if callee.Fn != nil {
+		return Val{}
+	}
+	return callee
+}
+
+// pkgCall handles a call of a package export or a member below it.
+func (fr *frame) pkgCall(callee Val, method string, e *esb.Expr, x *esb.ECall, args []Val, st *state, site Site) Val {
+	p := callee.Pkg
+	if p.Spec == "$auth" {
+		kind := libs.AuthFactoryMembers[strings.Join(p.Path, ".")]
+		return fr.kindCall(callee, kind, "", e, x, args, st, site)
+	}
+	if len(p.Path) == 0 {
+		return Val{}
+	}
+	ex, ok := libs.Lookup(p.Spec, p.Path[0])
+	if p.Path[0] == "*" && len(p.Path) > 1 {
+		ex, ok = libs.Lookup(p.Spec, p.Path[1])
+	}
+	if !ok {
+		if strings.HasPrefix(p.Spec, "next/server") && len(p.Path) >= 2 && p.Path[len(p.Path)-1] == "json" && len(args) > 0 {
+			return args[0] // NextResponse.json(body)
+		}
+		return fr.builtinCall(Val{}, method, callee, e, x, args, st, site)
+	}
+	if len(p.Path) > 1 && p.Path[0] != "*" {
+		// Members of a known export: `auth.protect()`, `z.object()`, `stripe.x.y()`.
+		switch ex.Kind {
+		case libs.AuthBox:
+			if p.Path[len(p.Path)-1] == "protect" {
+				fr.facts.AuthCalls = append(fr.facts.AuthCalls, &AuthCall{Site: site, Name: "auth.protect", Checked: true})
+				st.authed = true
+				return Val{F: Auth | Caller}
+			}
+		case libs.SchemaNS:
+			return fr.schemaCall(p.Path[len(p.Path)-1], args)
+		case libs.Verify, libs.RateLimit:
+			return fr.kindCall(callee, ex.Kind, ex.What, e, x, args, st, site)
+		case libs.SideEffect, libs.SideEffectFactory:
+			fr.sensitive(site, fr.calleeText(x.Target), ex.What, st, args)
+			return Val{}
+		}
+		return fr.builtinCall(Val{}, method, callee, e, x, args, st, site)
+	}
+	return fr.kindCall(callee, ex.Kind, ex.What, e, x, args, st, site)
+}
+
+// kindCall applies the meaning of a known library function.
+func (fr *frame) kindCall(callee Val, kind libs.Kind, what string, e *esb.Expr, x *esb.ECall, args []Val, st *state, site Site) Val {
+	name := fr.calleeText(x.Target)
+	switch kind {
+	case libs.AuthSource:
+		fr.facts.AuthCalls = append(fr.facts.AuthCalls, &AuthCall{Site: site, Name: name})
+		return Val{F: Auth | Caller}
+	case libs.AuthBox:
+		fr.facts.AuthCalls = append(fr.facts.AuthCalls, &AuthCall{Site: site, Name: name})
+		return Val{F: AuthBox}
+	case libs.AuthGuard:
+		fr.facts.AuthCalls = append(fr.facts.AuthCalls, &AuthCall{Site: site, Name: name, Checked: true})
+		st.authed = true
+		return Val{F: Auth | Caller}
+	case libs.AuthUntrusted:
+		fr.facts.Untrusted = append(fr.facts.Untrusted, &AuthCall{Site: site, Name: name})
+		return Val{F: Untrusted}
+	case libs.AuthFactory:
+		return Val{Pkg: &PkgRef{Spec: "$auth"}}
+	case libs.SignIn:
+		fr.facts.SignIn = true
+		return Val{}
+	case libs.DBFactory:
+		return Val{F: DB, Kind: libs.DBFactory}
+	case libs.RLSFactory:
+		return Val{F: DB | RLS, Kind: libs.RLSFactory}
+	case libs.DBFunc:
+		return fr.dbCall(Val{F: DB}, name, e, x, args, st, site)
+	case libs.SideEffectFactory:
+		return Val{F: Effect, What: what, Kind: kind}
+	case libs.SideEffect:
+		fr.sensitive(site, name, what, st, args)
+		return Val{}
+	case libs.SchemaNS:
+		return Val{F: Schema}
+	case libs.ParseFunc:
+		v := unionData(args)
+		v.F |= Validated
+		return v
+	case libs.SafeParseFunc:
+		v := unionData(args)
+		v.F |= SafeResult
+		return v
+	case libs.Exit:
+		st.exited = true
+		return Val{F: Exit}
+	case libs.Headers:
+		return Val{F: Client | Request, Origin: &Origin{ID: name + "()", Mod: fr.mod, Loc: e.Loc, Root: name + "()"}}
+	case libs.Verify:
+		if len(callee.Pkg.Path) <= 1 && callee.Pkg.Path[0] == "Webhook" || callee.Pkg.Path[0] == "Receiver" {
+			return Val{Pkg: &PkgRef{Spec: callee.Pkg.Spec, Path: []string{callee.Pkg.Path[0], "instance"}}}
+		}
+		st.authed = true
+		return Val{F: Caller}
+	case libs.RateLimit:
+		fr.facts.RateLimited = true
+		return Val{Pkg: callee.Pkg}
+	case libs.ActionClient:
+		return Val{Chain: newChain(callee.Pkg)}
+	case libs.ORMHelper:
+		return unionData(args)
+	case kindAuthz:
+		for _, a := range args {
+			fr.authorize(a.Origin, e.Loc)
+			fr.authorize(a.KeyedBy, e.Loc)
+		}
+		return Val{}
+	}
+	return fr.builtinCall(Val{}, "", callee, e, x, args, st, site)
+}

@@ -1,0 +1,192 @@
+package flow
+
+import (
+	esb "github.com/evanw/esbuild/nextguardast"
+)
+
+// condInfo says what a condition tells about the caller: pos when it is true
+// only for authenticated callers, neg when it is true for anonymous ones.
+type condInfo struct {
+	pos, neg bool
+	// checkedRefs are client-controlled variables the condition inspects by
+	// hand (typeof, emptiness): an exit on the failing branch is a hand check.
+	checkedRefs []esb.Ref
+	successRefs []esb.Ref
+	gate        bool
+}
+
+// peek evaluates an expression without recording anything: conditions are
+// evaluated for effect once by the caller, then inspected here.
+func (fr *frame) peek(e *esb.Expr, st *state) Val {
+	saved := fr.facts
+	fr.facts = newFacts()
+	s := *st
+	v := fr.eval(e, &s)
+	fr.facts = saved
+	return v
+}
+
+func isNullish(e esb.Expr) bool {
+	switch e.Data.(type) {
+	case *esb.ENull, *esb.EUndefined:
+		return true
+	}
+	return false
+}
+
+func isLiteral(e esb.Expr) bool {
+	switch e.Data.(type) {
+	case *esb.EString, *esb.ENumber, *esb.EBoolean:
+		return true
+	}
+	return false
+}
+
+func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
+	var c condInfo
+	switch x := e.Data.(type) {
+	case *esb.EUnary:
+		if x.Op == esb.UnOpNot {
+			in := fr.cond(&x.Value, st)
+			in.pos, in.neg = in.neg, in.pos
+			return in
+		}
+	case *esb.EBinary:
+		switch x.Op {
+		case esb.BinOpLogicalOr:
+			a, b := fr.cond(&x.Left, st), fr.cond(&x.Right, st)
+			return condInfo{neg: a.neg || b.neg, pos: a.pos && b.pos, gate: a.gate || b.gate,
+				checkedRefs: append(a.checkedRefs, b.checkedRefs...), successRefs: append(a.successRefs, b.successRefs...)}
+		case esb.BinOpLogicalAnd:
+			a, b := fr.cond(&x.Left, st), fr.cond(&x.Right, st)
+			return condInfo{pos: a.pos || b.pos, neg: a.neg && b.neg, gate: a.gate || b.gate,
+				checkedRefs: append(a.checkedRefs, b.checkedRefs...), successRefs: append(a.successRefs, b.successRefs...)}
+		case esb.BinOpStrictEq, esb.BinOpLooseEq, esb.BinOpStrictNe, esb.BinOpLooseNe:
+			eq := x.Op == esb.BinOpStrictEq || x.Op == esb.BinOpLooseEq
+			l, r := x.Left, x.Right
+			if isNullish(l) || isLiteral(l) {
+				l, r = r, l
+			}
+			lv := fr.peek(&l, st)
+			c.checkedRefs = fr.clientRefs(&l, st)
+			if u, ok := l.Data.(*esb.EUnary); ok && u.Op == esb.UnOpTypeof {
+				c.checkedRefs = append(c.checkedRefs, fr.clientRefs(&u.Value, st)...)
+				return c
+			}
+			if isNullish(r) {
+				if lv.Has(Auth) {
+					c.gate = true
+					c.neg, c.pos = eq, !eq
+				} else if lv.Has(AuthErr) {
+					c.gate = true
+					c.neg, c.pos = !eq, eq
+				}
+				return c
+			}
+			rv := fr.peek(&r, st)
+			switch {
+			case lv.Has(Auth) && isLiteral(r), rv.Has(Auth) && isLiteral(l):
+				// Role checks: `session?.user?.role !== "admin"` is false for anonymous
+				// callers only when it is an equality test.
+				c.gate = true
+				c.neg, c.pos = !eq, eq
+			case lv.Any(Env|Secret) && rv.Has(Client), rv.Any(Env|Secret) && lv.Has(Client):
+				// `token !== process.env.CRON_SECRET`: a shared-secret check.
+				c.gate = true
+				c.neg, c.pos = !eq, eq
+			}
+			return c
+		case esb.BinOpAssign:
+			return fr.cond(&x.Right, st)
+		}
+	case *esb.EDot:
+		if x.Name == "success" {
+			if ref, ok := rootRef(x.Target); ok {
+				c.successRefs = append(c.successRefs, ref)
+			}
+		}
+	case *esb.EAwait:
+		return fr.cond(&x.Value, st)
+	}
+	v := fr.peek(e, st)
+	switch {
+	case v.Has(Auth):
+		c.pos, c.gate = true, true
+	case v.Has(AuthErr):
+		c.neg, c.gate = true, true
+	case v.Has(Secret):
+		c.pos, c.gate = true, true
+	}
+	c.checkedRefs = append(c.checkedRefs, fr.clientRefs(e, st)...)
+	return c
+}
+
+// clientRefs lists local variables holding client values that e reads directly.
+func (fr *frame) clientRefs(e *esb.Expr, st *state) []esb.Ref {
+	if ref, ok := rootRef(*e); ok {
+		if v, ok := fr.env[ref]; ok && v.Has(Client) {
+			return []esb.Ref{ref}
+		}
+	}
+	if call, ok := e.Data.(*esb.ECall); ok {
+		var out []esb.Ref
+		for i := range call.Args {
+			out = append(out, fr.clientRefs(&call.Args[i], st)...)
+		}
+		if d, ok := call.Target.Data.(*esb.EDot); ok {
+			out = append(out, fr.clientRefs(&d.Target, st)...)
+		}
+		return out
+	}
+	return nil
+}
+
+// rootRef finds the variable at the root of a member chain (`a.b.c` → a).
+func rootRef(e esb.Expr) (esb.Ref, bool) {
+	for {
+		switch x := e.Data.(type) {
+		case *esb.EIdentifier:
+			return x.Ref, true
+		case *esb.EDot:
+			e = x.Target
+		case *esb.EIndex:
+			e = x.Target
+		default:
+			return esb.Ref{}, false
+		}
+	}
+}
+
+// afterExitOn applies what an if-statement proved when one branch exits:
+// exitOnTrue is set when the branch taken on a true condition exits.
+func (fr *frame) afterExitOn(c condInfo, exitOnTrue bool) {
+	if c.gate {
+		for _, a := range fr.facts.AuthCalls {
+			a.Checked = true
+		}
+	}
+	for _, ref := range c.checkedRefs {
+		v := fr.env[ref]
+		v.F |= TypeChecked
+		fr.env[ref] = v
+		if v.Origin != nil {
+			fr.facts.TypeChecks[v.Origin.Root] = true
+		}
+	}
+}
+
+// markSuccess records `.success` tests on safeParse results.
+func (fr *frame) markSuccess(c condInfo) {
+	for _, ref := range c.successRefs {
+		v := fr.env[ref]
+		if v.Has(SafeResult) {
+			v.F |= Validated
+			fr.env[ref] = v
+		}
+	}
+	if c.gate {
+		for _, a := range fr.facts.AuthCalls {
+			a.Checked = true
+		}
+	}
+}

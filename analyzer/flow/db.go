@@ -1,0 +1,385 @@
+package flow
+
+import (
+	"strings"
+
+	esb "github.com/evanw/esbuild/nextguardast"
+	"github.com/nextguard/nextguard/analyzer/index"
+	"github.com/nextguard/nextguard/analyzer/libs"
+)
+
+// dbCall handles a method call on a database client, model or query builder.
+func (fr *frame) dbCall(obj Val, method string, e *esb.Expr, x *esb.ECall, args []Val, st *state, site Site) Val {
+	q := obj.RowsAt
+	if q == nil || method == "then" {
+		if method == "then" && q != nil {
+			v := resolveQuery(obj, false)
+			if len(args) > 0 && args[0].Fn != nil {
+				return fr.inline(args[0].Fn, []Val{v}, st)
+			}
+			return v
+		}
+		if method == "$transaction" || method == "transaction" {
+			var out Val
+			for _, a := range args {
+				if a.Fn != nil {
+					out = Join(out, fr.inline(a.Fn, []Val{{F: obj.F & (DB | RLS)}}, st))
+				} else {
+					out = Join(out, a)
+				}
+			}
+			return out
+		}
+		if obj.Model == "auth" {
+			return fr.supabaseAuth(method, site, st)
+		}
+		q = &Query{Site: site, Desc: fr.calleeText(x.Target), Model: obj.Model, RLS: obj.Has(RLS), Authed: st.authed}
+		fr.facts.Queries = append(fr.facts.Queries, q)
+		fr.facts.Ops = append(fr.facts.Ops, &Op{Site: site, Desc: q.Desc, What: "queries the database", Authed: st.authed})
+	} else {
+		q.Desc = fr.calleeText(x.Target)
+		q.End = site.End
+	}
+	fr.applyMethod(q, obj, method, x, args)
+	// Callbacks of query helpers (Drizzle `where: (t, { eq }) => eq(t.id, id)`).
+	for _, a := range args {
+		if a.Fn != nil {
+			r := fr.inline(a.Fn, []Val{{}, {}}, st)
+			q.Filter = Join(q.Filter, r)
+		}
+	}
+	for _, v := range []Val{q.Filter, q.Data} {
+		if v.Has(Client) || v.Params != 0 {
+			fr.facts.Uses = append(fr.facts.Uses, &Use{Site: site, Val: v, Sink: q.Desc})
+		}
+	}
+	if q.Write {
+		fr.markWrite(q)
+	}
+	if q.Filter.Has(Client) && q.Filter.Has(Caller) {
+		fr.authorize(q.IDOrigin, site.Loc)
+		fr.authorize(q.Filter.Origin, site.Loc)
+	}
+	return Val{F: obj.F & (DB | RLS), Model: q.Model, RowsAt: q, Kind: obj.Kind}
+}
+
+func (fr *frame) markWrite(q *Query) {
+	for _, op := range fr.facts.Ops {
+		if op.Site.Loc == q.Site.Loc && op.Site.Mod == q.Site.Mod {
+			op.What = "writes to the database"
+		}
+	}
+}
+
+// supabaseAuth handles `supabase.auth.X()`.
+func (fr *frame) supabaseAuth(method string, site Site, st *state) Val {
+	switch libs.SupabaseAuthMembers[method] {
+	case libs.AuthBox:
+		fr.facts.AuthCalls = append(fr.facts.AuthCalls, &AuthCall{Site: site, Name: "supabase.auth." + method})
+		return Val{F: AuthBox}
+	case libs.AuthUntrusted:
+		fr.facts.Untrusted = append(fr.facts.Untrusted, &AuthCall{Site: site, Name: "supabase.auth." + method})
+		return Val{F: Untrusted}
+	case libs.SignIn:
+		fr.facts.SignIn = true
+	}
+	return Val{}
+}
+
+// applyMethod folds one chained method into the query it builds.
+func (fr *frame) applyMethod(q *Query, obj Val, method string, x *esb.ECall, args []Val) {
+	if libs.WriteMethods[method] {
+		q.Write = true
+	}
+	// Prisma-style: one options object with where/data/select.
+	if q.Model != "" && (libs.PrismaReads[method] || libs.PrismaWrites[method]) && len(x.Args) > 0 {
+		if o, ok := x.Args[0].Data.(*esb.EObject); ok && len(args) > 0 {
+			fr.prismaArgs(q, o, args[0])
+			if libs.PrismaRowMethods[method] {
+				q.Whole = true
+			}
+			return
+		}
+	}
+	if q.Model != "" && libs.PrismaRowMethods[method] && len(x.Args) == 0 {
+		q.Whole = true
+	}
+	switch method {
+	case "select":
+		if len(x.Args) == 0 {
+			q.Whole = true
+		} else if s, ok := x.Args[0].Data.(*esb.EString); ok {
+			if strings.TrimSpace(index.String(s.Value)) == "*" {
+				q.Whole = true
+			} else {
+				q.Projected = true
+			}
+		} else {
+			q.Projected = true
+		}
+		return
+	case "selectAll":
+		q.Whole = true
+		return
+	case "returning":
+		if len(x.Args) == 0 {
+			q.Whole = true
+		} else {
+			q.Projected = true
+		}
+		return
+	case "from", "update", "delete", "insert", "insertInto", "updateTable", "deleteFrom", "selectFrom", "getRepository", "collection", "model":
+		if len(x.Args) > 0 {
+			if m := fr.modelName(x.Args[0]); m != "" {
+				q.Model = m
+			}
+		}
+		if method == "from" && q.Model != "" && !q.Projected && !q.Whole && strings.HasSuffix(q.Desc, "from") {
+			// Supabase `from('t')` alone selects nothing yet.
+		}
+		return
+	case "findMany", "findFirst":
+		// Drizzle relational queries: db.query.users.findMany({ columns, where }).
+		q.Whole = true
+		if len(x.Args) > 0 {
+			if o, ok := x.Args[0].Data.(*esb.EObject); ok {
+				fr.prismaArgs(q, o, args[0])
+			}
+		}
+		return
+	case "values", "set":
+		for _, a := range args {
+			q.Data = Join(q.Data, a.deep())
+		}
+		return
+	case "query", "execute", "$queryRawUnsafe", "$executeRawUnsafe", "raw", "unsafe":
+		if len(x.Args) > 0 {
+			if s, ok := x.Args[0].Data.(*esb.EString); ok && selectStar(index.String(s.Value)) {
+				q.Whole = true
+			}
+		}
+		for _, a := range args {
+			q.Filter = Join(q.Filter, a.deep())
+		}
+		return
+	}
+	if libs.FilterMethods[method] {
+		n := len(args)
+		if libs.FirstArgFilter[method] && n > 1 {
+			n = 1
+			if method == "find" || method == "findOne" || method == "findById" {
+				if len(x.Args) > 1 {
+					q.Projected = true
+				}
+			}
+		}
+		if method == "find" || method == "findOne" || method == "findById" || method == "findOneBy" || method == "findBy" {
+			q.Whole = q.Whole || !q.Projected
+		}
+		key := ""
+		if method == "findById" || method == "findByIdAndUpdate" || method == "findByIdAndDelete" || method == "findByIdAndRemove" {
+			key = "id"
+		}
+		if (method == "eq" || method == "match" || method == "in" || method == "is" || method == "neq") && len(x.Args) > 1 {
+			if s, ok := x.Args[0].Data.(*esb.EString); ok {
+				key = index.String(s.Value)
+			}
+		}
+		for i := 0; i < n; i++ {
+			if key != "" && i == 0 && len(x.Args) > 1 {
+				continue // the column name
+			}
+			fr.addFilter(q, x.Args[i], args[i], key)
+		}
+		if method == "where" && len(x.Args) >= 3 {
+			// Kysely: where('id', '=', id)
+			if s, ok := x.Args[0].Data.(*esb.EString); ok && args[2].Has(Client) && idLike(index.String(s.Value)) && q.IDOrigin == nil {
+				q.IDOrigin = args[2].Origin
+			}
+		}
+		return
+	}
+	if libs.WriteMethods[method] {
+		for _, a := range args {
+			q.Data = Join(q.Data, a.deep())
+		}
+		// TypeORM repo.update(id, data) / repo.delete(id).
+		if len(args) > 0 && (method == "update" || method == "delete" || method == "remove") && args[0].Has(Client) {
+			fr.addFilter(q, x.Args[0], args[0], "id")
+		}
+	}
+}
+
+// prismaArgs reads a Prisma-style options object.
+func (fr *frame) prismaArgs(q *Query, o *esb.EObject, v Val) {
+	for i := range o.Properties {
+		p := &o.Properties[i]
+		s, ok := p.Key.Data.(*esb.EString)
+		if !ok || p.ValueOrNil.Data == nil {
+			continue
+		}
+		val := v.Obj[index.String(s.Value)]
+		switch index.String(s.Value) {
+		case "where":
+			fr.addFilter(q, p.ValueOrNil, val, "")
+		case "data", "create", "update":
+			q.Data = Join(q.Data, val.deep())
+		case "select", "columns", "omit":
+			q.Projected = true
+		}
+	}
+}
+
+// addFilter records a filter expression, noting client values that select by
+// an identifier (id, postId, slug).
+func (fr *frame) addFilter(q *Query, e esb.Expr, v Val, key string) {
+	d := v.deep()
+	q.Filter = Join(q.Filter, d)
+	if q.IDOrigin != nil || !d.Has(Client) {
+		return
+	}
+	if o := fr.idOrigin(e, v, key, 0); o != nil {
+		q.IDOrigin = o
+	}
+}
+
+// idOrigin finds a client value under an identifier key inside a filter.
+func (fr *frame) idOrigin(e esb.Expr, v Val, key string, depth int) *Origin {
+	if depth > 8 {
+		return nil
+	}
+	if o, ok := e.Data.(*esb.EObject); ok {
+		for i := range o.Properties {
+			p := &o.Properties[i]
+			if p.Kind == esb.PropertySpread {
+				sv := v.deep()
+				if sv.Has(Client) && sv.Origin != nil && idLike(sv.Origin.ID) {
+					return sv.Origin
+				}
+				continue
+			}
+			s, ok := p.Key.Data.(*esb.EString)
+			if !ok || p.ValueOrNil.Data == nil {
+				continue
+			}
+			k := index.String(s.Value)
+			fv := v.Obj[k]
+			nextKey := k
+			if k == "AND" || k == "OR" || k == "equals" || k == "in" || k == "some" || k == "every" || k == "is" || k == "$in" || k == "$eq" {
+				nextKey = key
+			}
+			if got := fr.idOrigin(p.ValueOrNil, fv, nextKey, depth+1); got != nil {
+				return got
+			}
+		}
+		return nil
+	}
+	if call, ok := e.Data.(*esb.ECall); ok && len(call.Args) >= 2 {
+		// Drizzle eq(posts.id, id): the column names the key.
+		col := ""
+		if d, ok := call.Args[0].Data.(*esb.EDot); ok {
+			col = d.Name
+		}
+		if col != "" && idLike(col) && v.Has(Client) {
+			return v.Origin
+		}
+		if col == "" && v.Has(Client) && v.Origin != nil && idLike(v.Origin.ID) {
+			return v.Origin
+		}
+		return nil
+	}
+	d := v.deep()
+	if !d.Has(Client) || d.Origin == nil {
+		return nil
+	}
+	if (key != "" && idLike(key)) || (key == "" && idLike(d.Origin.ID)) {
+		return d.Origin
+	}
+	return nil
+}
+
+// modelName names a table from a Drizzle table object or a string.
+func (fr *frame) modelName(e esb.Expr) string {
+	switch x := e.Data.(type) {
+	case *esb.EString:
+		return index.String(x.Value)
+	case *esb.EIdentifier:
+		return fr.mod.SymbolName(x.Ref)
+	case *esb.EImportIdentifier:
+		return fr.mod.SymbolName(x.Ref)
+	case *esb.EDot:
+		return x.Name
+	}
+	return ""
+}
+
+func selectStar(sql string) bool {
+	s := strings.ToLower(strings.Join(strings.Fields(sql), " "))
+	return strings.Contains(s, "select *") || strings.Contains(s, "returning *") || strings.Contains(s, ".*")
+}
+
+// taggedTemplate handles sql`...` tags of database clients.
+func (fr *frame) taggedTemplate(e *esb.Expr, x *esb.ETemplate, st *state) Val {
+	tag := fr.eval(&x.TagOrNil, st)
+	var parts Val
+	for i := range x.Parts {
+		parts = Join(parts, fr.eval(&x.Parts[i].Value, st).deep())
+	}
+	if !tag.Has(DB) && tag.Kind != libs.ORMHelper {
+		if tag.Pkg != nil {
+			if ex, ok := libs.Lookup(tag.Pkg.Spec, tag.Pkg.Path[0]); ok && (ex.Kind == libs.ORMHelper || ex.Kind == libs.DBFunc) {
+				if ex.Kind == libs.ORMHelper {
+					return parts // drizzle sql`` fragment: its values flow into the query
+				}
+			} else {
+				return parts
+			}
+		} else {
+			return parts
+		}
+	}
+	if tag.Kind == libs.ORMHelper {
+		return parts
+	}
+	text := x.HeadRaw
+	for _, p := range x.Parts {
+		text += " ? " + p.TailRaw
+	}
+	site := Site{Mod: fr.mod, Loc: e.Loc}
+	q := &Query{Site: site, Desc: fr.calleeText(x.TagOrNil) + "`…`", Authed: st.authed, Whole: selectStar(text), Filter: parts}
+	low := strings.ToLower(text)
+	q.Write = strings.Contains(low, "insert ") || strings.Contains(low, "update ") || strings.Contains(low, "delete ")
+	if parts.Has(Client) && parts.Origin != nil {
+		// `WHERE id = ${id}`: find the column before each placeholder.
+		prev := x.HeadRaw
+		for i := range x.Parts {
+			pv := fr.peek(&x.Parts[i].Value, st)
+			if pv.Has(Client) && idLike(lastWord(prev)) {
+				q.IDOrigin = pv.Origin
+				break
+			}
+			prev = x.Parts[i].TailRaw
+		}
+	}
+	fr.facts.Queries = append(fr.facts.Queries, q)
+	what := "queries the database"
+	if q.Write {
+		what = "writes to the database"
+	}
+	fr.facts.Ops = append(fr.facts.Ops, &Op{Site: site, Desc: q.Desc, What: what, Authed: st.authed})
+	if parts.Has(Client) || parts.Params != 0 {
+		fr.facts.Uses = append(fr.facts.Uses, &Use{Site: site, Val: parts, Sink: q.Desc})
+	}
+	if parts.Has(Client) && parts.Has(Caller) {
+		fr.authorize(q.IDOrigin, e.Loc)
+	}
+	return Val{F: DB, RowsAt: q}
+}
+
+// lastWord returns the column before a placeholder: "where id = " → "id".
+func lastWord(s string) string {
+	s = strings.TrimRight(s, " \t\n=<>!(")
+	s = strings.TrimRight(s, " \t\n")
+	i := strings.LastIndexAny(s, " \t\n(.,\"`")
+	return strings.Trim(s[i+1:], "\"`")
+}

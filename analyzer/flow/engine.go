@@ -1,0 +1,466 @@
+package flow
+
+import (
+	"strings"
+
+	esb "github.com/evanw/esbuild/nextguardast"
+	"github.com/nextguard/nextguard/analyzer/index"
+	"github.com/nextguard/nextguard/analyzer/libs"
+)
+
+// Config is the user's extension of the built-in library knowledge. Names are
+// bare function names or "module#export".
+type Config struct {
+	AuthSources          []string
+	AuthGuards           []string
+	AuthorizationHelpers []string
+	Validators           []string
+	DBClients            []string
+	RateLimiters         []string
+}
+
+// Summary is what calling a function does, in terms of its parameters.
+type Summary struct {
+	Guard           bool // returns normally only for authenticated callers
+	Exits           bool // never returns normally
+	Ret             Val
+	Sensitive       *Op // first sensitive operation
+	Unauth          *Op // first sensitive operation reached without authentication
+	Queries         []*Query
+	SinkParams      uint64 // parameters that reach a sensitive operation unvalidated
+	ValidatesParams uint64 // parameters it validates (its result is the parsed value)
+	AuthzPairs      []AuthzPair
+	SignIn          bool
+	RateLimit       bool
+	AuthCalls       int
+}
+
+// Engine holds the memoised summaries of one program.
+type Engine struct {
+	Prog      *index.Program
+	Cfg       Config
+	summaries map[index.Key]*Summary
+	busy      map[index.Key]bool
+	declVals  map[*index.Decl]*Val
+	declBusy  map[*index.Decl]bool
+	// Budget bounds the total work of one engine (statements executed), so a
+	// pathological project ends with partial results instead of never.
+	Budget int
+	invs   map[invKey]*Invocation
+}
+
+// New makes an engine.
+func New(prog *index.Program, cfg Config) *Engine {
+	return &Engine{Prog: prog, Cfg: cfg, summaries: map[index.Key]*Summary{}, busy: map[index.Key]bool{},
+		declVals: map[*index.Decl]*Val{}, declBusy: map[*index.Decl]bool{}, Budget: 5_000_000}
+}
+
+// state is the path-sensitive part of an analysis: whether the caller is known
+// to be authenticated here, and whether this path has ended.
+type state struct {
+	authed bool
+	exited bool
+}
+
+type frame struct {
+	e       *Engine
+	mod     *index.Module
+	facts   *Facts
+	env     map[esb.Ref]Val
+	rets    *[]Ret
+	depth   int
+	wrapper bool // analysing a wrapper: calls to unknown HOFs run their callbacks with client input
+	summary bool // analysing for a summary: parameters are symbolic
+	// checked: variables whose safeParse result had .success tested.
+	checked map[esb.Ref]bool
+	// onReturn observes each return of the function being run.
+	onReturn func(state)
+}
+
+const maxCallDepth = 12
+
+// Summarize returns the summary of fn, computing it once.
+func (e *Engine) Summarize(fn *index.Func) *Summary {
+	k := fn.Key()
+	if s := e.summaries[k]; s != nil {
+		return s
+	}
+	if e.busy[k] {
+		return &Summary{} // recursion: assume nothing until the outer call finishes
+	}
+	e.busy[k] = true
+	params := make([]Val, len(fn.Args))
+	for i := range params {
+		if i < 64 {
+			params[i] = Val{Params: 1 << uint(i)}
+		}
+	}
+	f := e.Analyze(fn, params, false, true, false)
+	delete(e.busy, k)
+	s := summarize(f)
+	e.summaries[k] = s
+	return s
+}
+
+func summarize(f *Facts) *Summary {
+	s := &Summary{SignIn: f.SignIn, RateLimit: f.RateLimited, AuthCalls: len(f.AuthCalls)}
+	s.Exits = f.NormalExits == 0
+	s.Guard = f.ExitAuthed && f.NormalExits > 0
+	for _, r := range f.Returns {
+		s.Ret = Join(s.Ret, r.Val)
+	}
+	if s.Guard {
+		// A guard's result is the checked identity: callers need not test it again.
+		if s.Ret.Any(Auth | AuthBox) {
+			s.Ret.F |= Caller
+		}
+	}
+	for _, op := range f.Ops {
+		if s.Sensitive == nil {
+			s.Sensitive = op
+		}
+		if !op.Authed && s.Unauth == nil {
+			s.Unauth = op
+		}
+	}
+	for _, q := range f.Queries {
+		if q.Filter.Params != 0 || q.Data.Params != 0 {
+			s.Queries = append(s.Queries, q)
+		}
+	}
+	for _, u := range f.Uses {
+		if !u.Val.Has(Validated) {
+			s.SinkParams |= u.Val.Params
+		}
+	}
+	s.AuthzPairs = f.AuthzPairs
+	if s.Ret.Has(Validated) {
+		s.ValidatesParams = s.Ret.Params
+	}
+	return s
+}
+
+// Analyze runs fn's body with the given parameter values. authed says whether
+// the caller is already authenticated (a wrapper's guard ran first).
+func (e *Engine) Analyze(fn *index.Func, params []Val, authed, summary, wrapper bool) *Facts {
+	fr := &frame{e: e, mod: fn.Mod, facts: newFacts(), env: map[esb.Ref]Val{}, summary: summary, wrapper: wrapper, checked: map[esb.Ref]bool{}}
+	var rets []Ret
+	fr.rets = &rets
+	st := fr.runFunc(fn.Args, fn.Body, params, state{authed: authed})
+	fr.facts.Returns = rets
+	_ = st
+	return fr.facts
+}
+
+// runFunc binds params and executes a body; it records exits into facts.
+func (fr *frame) runFunc(args []esb.Arg, body *esb.FnBody, params []Val, st state) state {
+	for i, a := range args {
+		var v Val
+		if i < len(params) {
+			v = params[i]
+		}
+		if a.DefaultOrNil.Data != nil && v.F == 0 && v.Params == 0 {
+			v = fr.eval(&a.DefaultOrNil, &st)
+		}
+		fr.bind(a.Binding, v, &st)
+	}
+	allAuthed := true
+	exits := 0
+	fr.facts.ExitAuthed = true
+	st = fr.execFn(body.Block.Stmts, st, &allAuthed, &exits)
+	if !st.exited {
+		exits++
+		if !st.authed {
+			allAuthed = false
+		}
+	}
+	fr.facts.NormalExits += exits
+	fr.facts.ExitAuthed = allAuthed
+	return st
+}
+
+// execFn executes a function body, tracking each return's auth state.
+func (fr *frame) execFn(stmts []esb.Stmt, st state, allAuthed *bool, exits *int) state {
+	saved := fr.onReturn
+	fr.onReturn = func(s state) {
+		*exits++
+		if !s.authed {
+			*allAuthed = false
+		}
+	}
+	st = fr.exec(stmts, st)
+	fr.onReturn = saved
+	return st
+}
+
+func (fr *frame) budget() bool {
+	fr.e.Budget--
+	return fr.e.Budget > 0
+}
+
+// exec runs statements in order.
+func (fr *frame) exec(stmts []esb.Stmt, st state) state {
+	for i := range stmts {
+		if st.exited {
+			break
+		}
+		st = fr.stmt(&stmts[i], st)
+	}
+	return st
+}
+
+func (fr *frame) stmt(s *esb.Stmt, st state) state {
+	if !fr.budget() {
+		st.exited = true
+		return st
+	}
+	switch x := s.Data.(type) {
+	case *esb.SLocal:
+		for i := range x.Decls {
+			d := &x.Decls[i]
+			var v Val
+			if d.ValueOrNil.Data != nil {
+				v = fr.eval(&d.ValueOrNil, &st)
+				v = resolveQuery(v, false)
+				if id, ok := d.Binding.Data.(*esb.BIdentifier); ok {
+					if f := fr.mod.FuncFromExpr(fr.mod.SymbolName(id.Ref), d.ValueOrNil); f != nil {
+						v.Fn, v.FnMod = f, fr.mod
+					}
+				}
+			}
+			fr.bind(d.Binding, v, &st)
+		}
+	case *esb.SExpr:
+		fr.eval(&x.Value, &st)
+	case *esb.SReturn:
+		var v Val
+		if x.ValueOrNil.Data != nil {
+			v = resolveQuery(fr.eval(&x.ValueOrNil, &st), true)
+			if st.exited { // `return redirect(...)`
+				return st
+			}
+		}
+		*fr.rets = append(*fr.rets, Ret{Site: fr.site(s.Loc), Val: v})
+		if fr.onReturn != nil {
+			fr.onReturn(st)
+		}
+		st.exited = true
+	case *esb.SThrow:
+		fr.eval(&x.Value, &st)
+		st.exited = true
+	case *esb.SBlock:
+		st = fr.exec(x.Stmts, st)
+	case *esb.SIf:
+		st = fr.ifStmt(x, st)
+	case *esb.SFor:
+		if x.InitOrNil.Data != nil {
+			st = fr.stmt(&x.InitOrNil, st)
+		}
+		if x.TestOrNil.Data != nil {
+			fr.eval(&x.TestOrNil, &st)
+		}
+		st = fr.loopBody(&x.Body, st)
+	case *esb.SForOf:
+		v := fr.eval(&x.Value, &st)
+		fr.bindLoopVar(&x.Init, element(resolveQuery(v, false)), &st)
+		st = fr.loopBody(&x.Body, st)
+	case *esb.SForIn:
+		fr.eval(&x.Value, &st)
+		fr.bindLoopVar(&x.Init, Val{}, &st)
+		st = fr.loopBody(&x.Body, st)
+	case *esb.SWhile:
+		fr.eval(&x.Test, &st)
+		st = fr.loopBody(&x.Body, st)
+	case *esb.SDoWhile:
+		st = fr.stmt(&x.Body, st)
+		st.exited = false
+		fr.eval(&x.Test, &st)
+	case *esb.STry:
+		before := st
+		after := fr.exec(x.Block.Stmts, st)
+		if x.Catch != nil {
+			cs := before
+			fr.bind(x.Catch.BindingOrNil, Val{}, &cs)
+			cs = fr.exec(x.Catch.Block.Stmts, cs)
+			after = merge(after, cs)
+		}
+		if x.Finally != nil {
+			fs := after
+			fs.exited = false
+			fs = fr.exec(x.Finally.Block.Stmts, fs)
+			if fs.exited {
+				after.exited = true
+			}
+		}
+		st = after
+	case *esb.SSwitch:
+		fr.eval(&x.Test, &st)
+		out := state{exited: true, authed: true}
+		hasDefault := false
+		for i := range x.Cases {
+			c := &x.Cases[i]
+			if c.ValueOrNil.Data == nil {
+				hasDefault = true
+			} else {
+				fr.eval(&c.ValueOrNil, &st)
+			}
+			cs := fr.exec(c.Body, st)
+			if breaks(c.Body) {
+				cs.exited = false
+			}
+			out = merge(out, cs)
+		}
+		if !hasDefault {
+			out = merge(out, st)
+		}
+		st = out
+	case *esb.SLabel:
+		st = fr.stmt(&x.Stmt, st)
+		st.exited = false
+	case *esb.SFunction:
+		if x.Fn.Name != nil {
+			f := fr.mod.FuncOf(fr.mod.SymbolName(x.Fn.Name.Ref), x.Fn.Name.Loc, x.Fn.Args, &x.Fn.Body, false, x.Fn.IsAsync)
+			fr.env[x.Fn.Name.Ref] = Val{Fn: f, FnMod: fr.mod}
+		}
+	}
+	return st
+}
+
+// breaks reports a `break` at the end of a switch case (so the path continues).
+func breaks(body []esb.Stmt) bool {
+	if len(body) == 0 {
+		return true
+	}
+	switch x := body[len(body)-1].Data.(type) {
+	case *esb.SBreak:
+		return true
+	case *esb.SBlock:
+		return breaks(x.Stmts)
+	}
+	return false
+}
+
+func (fr *frame) loopBody(body *esb.Stmt, st state) state {
+	bs := fr.stmt(body, st)
+	// The body may run zero times; what it establishes does not carry over, but a
+	// loop never makes an authenticated path unauthenticated.
+	return state{authed: st.authed, exited: st.exited || (bs.exited && false)}
+}
+
+func (fr *frame) bindLoopVar(init *esb.Stmt, v Val, st *state) {
+	if l, ok := init.Data.(*esb.SLocal); ok {
+		for _, d := range l.Decls {
+			fr.bind(d.Binding, v, st)
+		}
+	}
+}
+
+// merge joins the states of two paths that meet.
+func merge(a, b state) state {
+	switch {
+	case a.exited && b.exited:
+		return state{exited: true, authed: a.authed && b.authed}
+	case a.exited:
+		return b
+	case b.exited:
+		return a
+	}
+	return state{authed: a.authed && b.authed}
+}
+
+func (fr *frame) ifStmt(x *esb.SIf, st state) state {
+	fr.eval(&x.Test, &st)
+	if st.exited {
+		return st
+	}
+	c := fr.cond(&x.Test, &st)
+	fr.markSuccess(c)
+	yes, no := st, st
+	if c.pos {
+		yes.authed = true
+	}
+	if c.neg {
+		no.authed = true
+	}
+	yes = fr.stmt(&x.Yes, yes)
+	if x.NoOrNil.Data != nil {
+		no = fr.stmt(&x.NoOrNil, no)
+	}
+	// A path that exits when the check fails makes what follows checked.
+	if yes.exited && !no.exited {
+		fr.afterExitOn(c, true)
+	} else if no.exited && !yes.exited {
+		fr.afterExitOn(c, false)
+	}
+	return merge(yes, no)
+}
+
+// bind assigns v to a binding pattern, deriving fields for destructuring.
+func (fr *frame) bind(b esb.Binding, v Val, st *state) {
+	switch x := b.Data.(type) {
+	case *esb.BIdentifier:
+		fr.env[x.Ref] = v
+	case *esb.BObject:
+		for _, p := range x.Properties {
+			if p.IsSpread {
+				fr.bind(p.Value, v, st)
+				continue
+			}
+			name := ""
+			if s, ok := p.Key.Data.(*esb.EString); ok {
+				name = index.String(s.Value)
+			}
+			fv := fr.member(v, name, p.Key.Loc)
+			if p.DefaultValueOrNil.Data != nil {
+				fv = Join(fv, fr.eval(&p.DefaultValueOrNil, st))
+			}
+			fr.bind(p.Value, fv, st)
+		}
+	case *esb.BArray:
+		for i, it := range x.Items {
+			ev := element(v)
+			if v.Obj != nil {
+				if f, ok := v.Obj["["+itoa(i)+"]"]; ok {
+					ev = f
+				}
+			}
+			fr.bind(it.Binding, ev, st)
+		}
+	}
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+// element is the value of one element of an array value.
+func element(v Val) Val {
+	out := v
+	out.Obj = nil
+	if f, ok := v.Obj["[]"]; ok {
+		return Join(f, v.data())
+	}
+	return out
+}
+
+func (fr *frame) site(loc esb.Loc) Site { return Site{Mod: fr.mod, Loc: loc} }
+
+// idLike reports whether a name selects a record: id, postId, team_id, slug.
+func idLike(name string) bool {
+	n := name
+	if i := strings.LastIndexAny(n, ".'\"("); i >= 0 {
+		n = n[i+1:]
+	}
+	n = strings.TrimRight(n, "')\"[]")
+	l := strings.ToLower(n)
+	switch l {
+	case "id", "ids", "_id", "slug", "uuid", "key", "handle", "pk":
+		return true
+	}
+	return strings.HasSuffix(n, "Id") || strings.HasSuffix(n, "ID") || strings.HasSuffix(n, "Ids") || strings.HasSuffix(l, "_id") || strings.HasSuffix(l, "_ids") || strings.HasSuffix(n, "Slug") || strings.HasSuffix(l, "_slug")
+}
+
+var _ = libs.None

@@ -1,0 +1,218 @@
+package flow
+
+import (
+	esb "github.com/evanw/esbuild/nextguardast"
+	"github.com/nextguard/nextguard/analyzer/entry"
+	"github.com/nextguard/nextguard/analyzer/index"
+	"github.com/nextguard/nextguard/analyzer/result"
+)
+
+// EntryFacts is what the analysis knows about one entry point.
+type EntryFacts struct {
+	*Facts
+	Entry *entry.Entry
+	// PreAuthed: a wrapper or middleware authenticated the caller before the
+	// handler runs.
+	PreAuthed bool
+	// PreValidated: a wrapper or builder validated the input with a schema.
+	PreValidated bool
+	Chain        *Chain
+	// Passthrough: the builder had middleware that does not reject anyone.
+	Passthrough bool
+	Params      []Val
+	// WrapperName is the wrapper or library the handler was passed to.
+	WrapperName string
+}
+
+// Unauth returns the first sensitive operation reached without authentication.
+func (f *EntryFacts) Unauth() *Op {
+	if f.PreAuthed {
+		return nil
+	}
+	for _, op := range f.Ops {
+		if !op.Authed {
+			return op
+		}
+	}
+	return nil
+}
+
+// Authenticated reports whether every sensitive path is authenticated and some
+// authentication happened.
+func (f *EntryFacts) Authenticated() bool {
+	if f.PreAuthed {
+		return true
+	}
+	if f.Unauth() != nil {
+		return false
+	}
+	if f.ExitAuthed && f.NormalExits > 0 {
+		return true
+	}
+	for _, op := range f.Ops {
+		if op.Authed {
+			return true
+		}
+	}
+	for _, a := range f.AuthCalls {
+		if a.Checked {
+			return true
+		}
+	}
+	return false
+}
+
+// AnalyzeEntry runs the entry's handler with the inputs its kind receives.
+func (e *Engine) AnalyzeEntry(en *entry.Entry) *EntryFacts {
+	out := &EntryFacts{Entry: en}
+	if en.Fn == nil {
+		out.Facts = newFacts()
+		return out
+	}
+	params := e.defaultParams(en)
+	authed := false
+	if en.Wrapper != nil {
+		if c := e.ChainOf(en.WrapperMod, en.Wrapper); c != nil {
+			out.Chain = c
+			out.WrapperName = c.Lib
+			authed = c.Authed
+			out.PreValidated = c.Validated
+			out.Passthrough = c.Passthrough > 0 && !c.Authed
+			params = e.chainParams(en, c)
+		} else if inv, name := e.wrapperInvocation(en); inv != nil {
+			out.WrapperName = name
+			authed = inv.Authed
+			for i := range params {
+				if i < len(inv.Args) {
+					params[i] = inv.Args[i]
+				}
+			}
+			for _, a := range inv.Args {
+				if a.Has(Validated) {
+					out.PreValidated = true
+				}
+			}
+		} else {
+			out.WrapperName = calleeName(en.WrapperMod, en.Wrapper)
+		}
+	}
+	out.PreAuthed = authed
+	out.Params = params
+	out.Facts = e.Analyze(en.Fn, params, authed, false, false)
+	if out.Chain != nil {
+		for k, v := range out.Chain.Authorized {
+			out.Facts.Authorized[k] = v
+		}
+	}
+	return out
+}
+
+func calleeName(m *index.Module, c *esb.ECall) string {
+	switch t := c.Target.Data.(type) {
+	case *esb.EIdentifier:
+		return m.SymbolName(t.Ref)
+	case *esb.EImportIdentifier:
+		return m.SymbolName(t.Ref)
+	case *esb.EDot:
+		return t.Name
+	}
+	return ""
+}
+
+// defaultParams are the client-controlled inputs of an entry of its kind.
+func (e *Engine) defaultParams(en *entry.Entry) []Val {
+	fn := en.Fn
+	out := make([]Val, len(fn.Args))
+	fr := &frame{e: e, mod: fn.Mod}
+	switch en.Kind {
+	case result.KindServerAction:
+		return fr.clientParams(fn)
+	case result.KindRouteHandler:
+		if len(out) > 0 {
+			out[0] = Val{F: Client | Request, Origin: &Origin{ID: "request", Mod: fn.Mod, Loc: fn.Args[0].Binding.Loc, Root: "request"}}
+		}
+		if len(out) > 1 {
+			p := Val{F: Client, Origin: &Origin{ID: "params", Mod: fn.Mod, Loc: fn.Args[1].Binding.Loc, Root: "params"}}
+			out[1] = Val{F: Client, Obj: map[string]Val{"params": p}, Origin: p.Origin}
+		}
+	case result.KindAPIRoute:
+		if len(out) > 0 {
+			out[0] = Val{F: Client | Request, Origin: &Origin{ID: "req", Mod: fn.Mod, Loc: fn.Args[0].Binding.Loc, Root: "req"}}
+		}
+		if len(out) > 1 {
+			out[1] = Val{F: Response}
+		}
+	}
+	return out
+}
+
+// chainParams are the handler's parameters under an action-client builder.
+func (e *Engine) chainParams(en *entry.Entry, c *Chain) []Val {
+	mod := en.Fn.Mod
+	input := Val{F: Client, Origin: &Origin{ID: "parsedInput", Mod: mod, Root: "parsedInput"}}
+	if c.Lib == "zsa" {
+		input.Origin = &Origin{ID: "input", Mod: mod, Root: "input"}
+	}
+	if c.Validated {
+		input.F |= Validated
+	}
+	bound := Val{F: Client, Origin: &Origin{ID: "bindArgsParsedInputs", Mod: mod, Root: "bindArgsParsedInputs"}}
+	if c.BindValidated {
+		bound.F |= Validated
+	}
+	obj := Val{Obj: map[string]Val{
+		"parsedInput":          input,
+		"input":                input,
+		"ctx":                  c.Ctx,
+		"bindArgsParsedInputs": bound,
+		"clientInput":          {F: Client, Origin: &Origin{ID: "clientInput", Mod: mod, Root: "clientInput"}},
+		"metadata":             {},
+	}}
+	out := make([]Val, len(en.Fn.Args))
+	if len(out) > 0 {
+		out[0] = obj
+	}
+	return out
+}
+
+// wrapperInvocation resolves a project HOF wrapper and how it calls the handler.
+func (e *Engine) wrapperInvocation(en *entry.Entry) (*Invocation, string) {
+	c := en.Wrapper
+	var ref esb.Ref
+	switch t := c.Target.Data.(type) {
+	case *esb.EIdentifier:
+		ref = t.Ref
+	case *esb.EImportIdentifier:
+		ref = t.Ref
+	default:
+		return nil, ""
+	}
+	b := e.Prog.ResolveRef(en.WrapperMod, ref)
+	if b.Decl == nil || b.Decl.Fn == nil {
+		return nil, ""
+	}
+	argIndex := -1
+	fr := &frame{e: e, mod: en.WrapperMod, facts: newFacts(), env: map[esb.Ref]Val{}, checked: map[esb.Ref]bool{}}
+	var rets []Ret
+	fr.rets = &rets
+	args := make([]Val, len(c.Args))
+	st := state{}
+	for i := range c.Args {
+		if f := en.WrapperMod.FuncFromExpr("", c.Args[i]); f != nil && f == en.Fn {
+			argIndex = i
+			continue
+		}
+		if id, ok := c.Args[i].Data.(*esb.EIdentifier); ok {
+			if bb := e.Prog.ResolveRef(en.WrapperMod, id.Ref); bb.Decl != nil && bb.Decl.Fn == en.Fn {
+				argIndex = i
+				continue
+			}
+		}
+		args[i] = fr.eval(&c.Args[i], &st)
+	}
+	if argIndex < 0 {
+		return nil, ""
+	}
+	inv := e.Invocation(b.Decl.Fn, argIndex, args)
+	return inv, b.Decl.Name
+}

@@ -1,0 +1,491 @@
+package flow
+
+import (
+	"strings"
+
+	esb "github.com/evanw/esbuild/nextguardast"
+	"github.com/nextguard/nextguard/analyzer/index"
+	"github.com/nextguard/nextguard/analyzer/libs"
+)
+
+// eval computes an expression's value, recording the operations it performs.
+func (fr *frame) eval(e *esb.Expr, st *state) Val {
+	if e == nil || e.Data == nil || st.exited {
+		return Val{}
+	}
+	fr.depth++
+	defer func() { fr.depth-- }()
+	if fr.depth > 400 || !fr.budget() {
+		return Val{}
+	}
+	switch x := e.Data.(type) {
+	case *esb.EIdentifier:
+		return fr.ident(x.Ref)
+	case *esb.EImportIdentifier:
+		return fr.ident(x.Ref)
+	case *esb.EDot:
+		if id, ok := x.Target.Data.(*esb.EDot); ok && id.Name == "env" && isGlobal(fr, id.Target, "process") {
+			return Val{F: Env}
+		}
+		base := fr.eval(&x.Target, st)
+		return fr.member(base, x.Name, x.NameLoc)
+	case *esb.EIndex:
+		base := fr.eval(&x.Target, st)
+		idx := fr.eval(&x.Index, st)
+		if s, ok := x.Index.Data.(*esb.EString); ok {
+			return fr.member(base, index.String(s.Value), x.Index.Loc)
+		}
+		if _, ok := x.Index.Data.(*esb.ENumber); ok {
+			return element(base)
+		}
+		_ = idx
+		return element(base).data()
+	case *esb.ECall:
+		return fr.call(e, x, st)
+	case *esb.ENew:
+		return fr.newExpr(e, x, st)
+	case *esb.EAwait:
+		return resolveQuery(fr.eval(&x.Value, st), false)
+	case *esb.EBinary:
+		return fr.binary(e, x, st)
+	case *esb.EUnary:
+		v := fr.eval(&x.Value, st)
+		switch x.Op {
+		case esb.UnOpNot:
+			return Val{F: v.F & (Auth | AuthErr | Caller), Params: v.Params}
+		case esb.UnOpTypeof, esb.UnOpVoid, esb.UnOpDelete:
+			return Val{}
+		}
+		return v.data()
+	case *esb.EIf:
+		fr.eval(&x.Test, st)
+		c := fr.cond(&x.Test, st)
+		ys, ns := *st, *st
+		if c.pos {
+			ys.authed = true
+		}
+		if c.neg {
+			ns.authed = true
+		}
+		y := fr.eval(&x.Yes, &ys)
+		n := fr.eval(&x.No, &ns)
+		return Join(y, n)
+	case *esb.EObject:
+		return fr.object(x, st)
+	case *esb.EArray:
+		out := Val{Obj: map[string]Val{}}
+		for i := range x.Items {
+			iv := fr.eval(&x.Items[i], st)
+			if sp, ok := x.Items[i].Data.(*esb.ESpread); ok {
+				_ = sp
+				iv = element(iv)
+			}
+			out.Obj["["+itoa(i)+"]"] = iv
+			out.Obj["[]"] = Join(out.Obj["[]"], iv)
+			out.F |= iv.F & (Client | Caller | Rows)
+		}
+		return out
+	case *esb.ESpread:
+		return fr.eval(&x.Value, st)
+	case *esb.ETemplate:
+		if x.TagOrNil.Data != nil {
+			return fr.taggedTemplate(e, x, st)
+		}
+		var out Val
+		for i := range x.Parts {
+			out = Join(out, fr.eval(&x.Parts[i].Value, st).data())
+		}
+		out.F &^= Rows
+		return out
+	case *esb.EArrow:
+		return Val{Fn: fr.mod.FuncFromExpr("", *e), FnMod: fr.mod}
+	case *esb.EFunction:
+		return Val{Fn: fr.mod.FuncFromExpr("", *e), FnMod: fr.mod}
+	case *esb.EYield:
+		if x.ValueOrNil.Data != nil {
+			return fr.eval(&x.ValueOrNil, st)
+		}
+	case *esb.EAnnotation:
+		return fr.eval(&x.Value, st)
+	case *esb.EInlinedEnum:
+		return fr.eval(&x.Value, st)
+	case *esb.EImportCall:
+		fr.eval(&x.Expr, st)
+	case *esb.EJSXElement:
+		// JSX is rendered output; inline actions inside it are entry points of
+		// their own and are not run here.
+		return Val{}
+	}
+	return Val{}
+}
+
+func isGlobal(fr *frame, e esb.Expr, name string) bool {
+	if id, ok := e.Data.(*esb.EIdentifier); ok {
+		if _, local := fr.env[id.Ref]; local {
+			return false
+		}
+		return fr.mod.SymbolName(id.Ref) == name && fr.mod.Decls[id.Ref] == nil && fr.mod.Imports[id.Ref] == nil
+	}
+	return false
+}
+
+// ident looks a name up: locals first, then module declarations and imports.
+func (fr *frame) ident(ref esb.Ref) Val {
+	if v, ok := fr.env[ref]; ok {
+		return v
+	}
+	return fr.e.refVal(fr.mod, ref)
+}
+
+// refVal is the value of a top-level name of module m (declaration or import).
+func (e *Engine) refVal(m *index.Module, ref esb.Ref) Val {
+	if imp := m.Imports[ref]; imp != nil && imp.Target.File == "" {
+		if imp.Target.Package != "" || imp.Spec != "" {
+			if imp.Name == "*" {
+				return Val{Pkg: &PkgRef{Spec: imp.Spec, Path: []string{"*"}}}
+			}
+			return e.pkgVal(imp.Spec, imp.Name)
+		}
+	}
+	b := e.Prog.ResolveRef(m, ref)
+	switch {
+	case b.Pkg != nil:
+		if b.Pkg.Name == "*" {
+			return Val{Pkg: &PkgRef{Spec: b.Pkg.Spec, Path: []string{"*"}}}
+		}
+		return e.pkgVal(b.Pkg.Spec, b.Pkg.Name)
+	case b.Namespace != nil:
+		return Val{Obj: e.namespaceObj(b.Namespace)}
+	case b.Decl != nil:
+		return e.declVal(b.Mod, b.Decl)
+	}
+	if imp := m.Imports[ref]; imp != nil {
+		return e.configured(imp.Name, imp.Spec)
+	}
+	return e.configured(m.SymbolName(ref), "")
+}
+
+// namespaceObj lazily exposes a module's exports as object fields.
+func (e *Engine) namespaceObj(m *index.Module) map[string]Val {
+	out := map[string]Val{}
+	for _, name := range m.ExportOrder {
+		b := e.Prog.ResolveExport(m, name, 0)
+		if b.Decl != nil {
+			out[name] = e.declVal(b.Mod, b.Decl)
+		} else if b.Pkg != nil {
+			out[name] = e.pkgVal(b.Pkg.Spec, b.Pkg.Name)
+		}
+	}
+	return out
+}
+
+// declVal evaluates a top-level declaration once.
+func (e *Engine) declVal(m *index.Module, d *index.Decl) Val {
+	if v := e.declVals[d]; v != nil {
+		return *v
+	}
+	if d.Fn != nil {
+		v := Val{Fn: d.Fn, FnMod: m}
+		if c := e.configured(d.Name, m.Rel); c.Kind != libs.None || c.F != 0 {
+			c.Fn, c.FnMod = d.Fn, m
+			v = c
+		}
+		e.declVals[d] = &v
+		return v
+	}
+	if e.declBusy[d] || d.Init == nil {
+		return e.configured(d.Name, m.Rel)
+	}
+	e.declBusy[d] = true
+	fr := &frame{e: e, mod: m, facts: newFacts(), env: map[esb.Ref]Val{}, checked: map[esb.Ref]bool{}}
+	var rets []Ret
+	fr.rets = &rets
+	st := state{}
+	v := fr.eval(d.Init, &st)
+	for _, p := range d.Path {
+		v = fr.member(v, p, d.Loc)
+	}
+	if c := e.configured(d.Name, m.Rel); c.Kind != libs.None || c.F != 0 {
+		v = Join(c, v)
+	}
+	delete(e.declBusy, d)
+	e.declVals[d] = &v
+	return v
+}
+
+// pkgVal is the value of a package import.
+func (e *Engine) pkgVal(spec, name string) Val {
+	v := Val{Pkg: &PkgRef{Spec: spec, Path: []string{name}}}
+	if c := e.configured(name, spec); c.Kind != libs.None || c.F != 0 {
+		c.Pkg = v.Pkg
+		return c
+	}
+	if ex, ok := libs.Lookup(spec, name); ok {
+		switch ex.Kind {
+		case libs.SchemaNS:
+			v.F |= Schema
+		case libs.DBFunc:
+			v.F |= DB
+		case libs.Exit:
+			v.F |= Exit
+		}
+		v.Kind, v.What = ex.Kind, ex.What
+	}
+	// A client imported from a package we cannot read (a workspace package
+	// without sources, a generated client): trust conventional names.
+	if v.Kind == libs.None && dbName(name) && dbSpec(spec) {
+		v.F |= DB
+	}
+	return v
+}
+
+func dbName(n string) bool {
+	switch n {
+	case "prisma", "db", "database", "client", "sql", "prismaClient", "prismadb", "drizzle", "supabase", "supabaseAdmin", "kysely", "knex", "pool", "tx":
+		return true
+	}
+	return false
+}
+
+func dbSpec(spec string) bool {
+	s := strings.ToLower(spec)
+	return strings.Contains(s, "prisma") || strings.Contains(s, "db") || strings.Contains(s, "drizzle") || strings.Contains(s, "database") ||
+		strings.Contains(s, "supabase") || strings.Contains(s, "postgres") || strings.Contains(s, "sql")
+}
+
+// member is the value of base.name.
+func (fr *frame) member(base Val, name string, loc esb.Loc) Val {
+	if f, ok := base.Obj[name]; ok {
+		return f
+	}
+	switch {
+	case base.Pkg != nil && base.Chain == nil && !base.Any(DB|Effect):
+		v := Val{Pkg: base.Pkg.member(name), F: base.F & Schema}
+		if base.Kind == libs.SchemaNS {
+			v.Kind = libs.SchemaNS
+			v.F |= Schema
+		}
+		return v
+	case base.Has(DB):
+		v := Val{F: base.F & (DB | RLS), Model: base.Model, Kind: base.Kind}
+		if v.Model == "" && !strings.HasPrefix(name, "$") {
+			v.Model = name
+		} else if base.Model != "" && name == "auth" {
+			v.Model = ""
+		}
+		if name == "auth" && base.Kind == libs.DBFactory || name == "auth" && base.Has(RLS) {
+			v.Model = "auth"
+		}
+		if base.RowsAt != nil {
+			v.RowsAt = base.RowsAt
+		}
+		return v
+	case base.Has(Effect):
+		return Val{F: Effect, What: base.What, Kind: base.Kind}
+	case base.Has(AuthBox):
+		v := Val{F: Caller, Params: base.Params}
+		switch name {
+		case "error":
+			v.F = AuthErr
+		case "data":
+			v.F |= AuthBox
+		case "protect":
+			v = Val{Kind: libs.AuthGuard}
+		case "redirectToSignIn":
+			v = Val{F: Exit}
+		default:
+			v.F |= Auth
+		}
+		return v
+	case base.Has(Auth):
+		return Val{F: Auth | Caller, Params: base.Params}
+	case base.Has(SafeResult):
+		switch name {
+		case "data":
+			v := base.data()
+			v.F &^= Validated
+			if base.Has(Validated) {
+				v.F |= Validated
+			}
+			return v
+		case "success", "error":
+			return Val{}
+		}
+	case base.Has(Request):
+		switch name {
+		case "json", "formData", "text", "arrayBuffer", "blob":
+			return Val{F: Client, Origin: &Origin{ID: "the request body", Mod: fr.mod, Loc: loc, Root: "request body"}, Kind: libs.None}
+		case "method", "url":
+			return Val{}
+		}
+		v := Val{F: Client | Request, Origin: &Origin{ID: "request." + name, Mod: fr.mod, Loc: loc, Root: "request." + name}}
+		return v
+	case base.Has(Response):
+		return Val{F: Response}
+	case base.Has(Rows):
+		// A field of a row is not a row; remember which client value chose it.
+		return Val{F: base.F & (Caller | Client), KeyedBy: base.KeyedBy, KeyParams: base.KeyParams, Params: base.Params &^ base.KeyParams}
+	case base.Any(Client | Caller | Env | Validated):
+		v := base.data()
+		v.F &^= Rows
+		if base.Origin != nil && name != "" {
+			v.Origin = &Origin{ID: base.Origin.ID + "." + name, Mod: base.Origin.Mod, Loc: base.Origin.Loc, Root: base.Origin.Root}
+		}
+		return v
+	}
+	if base.Params != 0 || base.KeyParams != 0 {
+		return base.data()
+	}
+	return Val{}
+}
+
+// object evaluates an object literal into known fields.
+func (fr *frame) object(x *esb.EObject, st *state) Val {
+	out := Val{Obj: make(map[string]Val, len(x.Properties)), F: DTO}
+	for i := range x.Properties {
+		p := &x.Properties[i]
+		if p.Kind == esb.PropertySpread {
+			sv := fr.eval(&p.ValueOrNil, st)
+			sv = resolveQuery(sv, false)
+			for k, v := range sv.Obj {
+				out.Obj[k] = v
+			}
+			out.F |= sv.F & (Client | Caller | Rows | Validated)
+			out.Params |= sv.Params
+			if out.Origin == nil {
+				out.Origin = sv.Origin
+			}
+			if sv.Has(Rows) {
+				out.F &^= DTO
+				out.Model, out.RowsAt = sv.Model, sv.RowsAt
+			}
+			continue
+		}
+		name := ""
+		if s, ok := p.Key.Data.(*esb.EString); ok {
+			name = index.String(s.Value)
+		} else if p.Flags&esb.PropertyIsComputed != 0 {
+			fr.eval(&p.Key, st)
+		}
+		if p.ValueOrNil.Data == nil {
+			continue
+		}
+		if p.Kind == esb.PropertyMethod || p.Kind == esb.PropertyGetter || p.Kind == esb.PropertySetter {
+			out.Obj[name] = Val{Fn: fr.mod.FuncFromExpr(name, p.ValueOrNil), FnMod: fr.mod}
+			continue
+		}
+		out.Obj[name] = resolveQuery(fr.eval(&p.ValueOrNil, st), false)
+	}
+	return out
+}
+
+// binary handles assignment, logical operators and comparisons.
+func (fr *frame) binary(e *esb.Expr, x *esb.EBinary, st *state) Val {
+	switch x.Op {
+	case esb.BinOpAssign, esb.BinOpNullishCoalescingAssign, esb.BinOpLogicalOrAssign, esb.BinOpLogicalAndAssign:
+		v := fr.eval(&x.Right, st)
+		v = resolveQuery(v, false)
+		switch t := x.Left.Data.(type) {
+		case *esb.EIdentifier:
+			if x.Op == esb.BinOpAssign {
+				fr.env[t.Ref] = v
+			} else {
+				fr.env[t.Ref] = Join(fr.ident(t.Ref), v)
+			}
+		case *esb.EDot:
+			if id, ok := t.Target.Data.(*esb.EIdentifier); ok {
+				if old, ok := fr.env[id.Ref]; ok {
+					nv := old
+					nv.Obj = map[string]Val{}
+					for k, f := range old.Obj {
+						nv.Obj[k] = f
+					}
+					nv.Obj[t.Name] = v
+					fr.env[id.Ref] = nv
+				}
+			}
+		}
+		return v
+	case esb.BinOpLogicalOr, esb.BinOpNullishCoalescing:
+		l := fr.eval(&x.Left, st)
+		r := fr.eval(&x.Right, st)
+		return Join(l, r)
+	case esb.BinOpLogicalAnd:
+		l := fr.eval(&x.Left, st)
+		rs := *st
+		if c := fr.cond(&x.Left, st); c.pos {
+			rs.authed = true
+		}
+		r := fr.eval(&x.Right, &rs)
+		out := Join(l, r)
+		return out
+	case esb.BinOpStrictEq, esb.BinOpStrictNe, esb.BinOpLooseEq, esb.BinOpLooseNe:
+		l := fr.eval(&x.Left, st)
+		r := fr.eval(&x.Right, st)
+		fr.compare(e, l, r)
+		return Val{F: (l.F | r.F) & (Auth | AuthErr), Params: (l.Params | r.Params)}
+	case esb.BinOpComma:
+		fr.eval(&x.Left, st)
+		return fr.eval(&x.Right, st)
+	}
+	l := fr.eval(&x.Left, st)
+	r := fr.eval(&x.Right, st)
+	out := Join(l.data(), r.data())
+	out.F &^= Rows
+	return out
+}
+
+// compare records owner checks: a row field chosen by a client value compared
+// with the caller's identity ties that value to the caller.
+func (fr *frame) compare(e *esb.Expr, l, r Val) {
+	for _, pair := range [][2]Val{{l, r}, {r, l}} {
+		subj, against := pair[0], pair[1]
+		if !(against.Has(Caller) || against.Params != 0) {
+			continue
+		}
+		if subj.KeyedBy != nil || subj.KeyParams != 0 || subj.Has(Client) && subj.Origin != nil {
+			fr.facts.AuthzPairs = append(fr.facts.AuthzPairs, AuthzPair{Subject: subj, Against: against, Site: fr.site(e.Loc)})
+			if against.Has(Caller) {
+				if subj.KeyedBy != nil {
+					fr.authorize(subj.KeyedBy, e.Loc)
+				}
+				if subj.Origin != nil && subj.Has(Client) {
+					fr.authorize(subj.Origin, e.Loc)
+				}
+			}
+		}
+	}
+}
+
+func (fr *frame) authorize(o *Origin, loc esb.Loc) {
+	if o == nil {
+		return
+	}
+	if _, ok := fr.facts.Authorized[o.ID]; !ok {
+		fr.facts.Authorized[o.ID] = fr.site(loc)
+	}
+	if _, ok := fr.facts.Authorized[o.Root]; !ok && o.Root != "" {
+		fr.facts.Authorized["root:"+o.Root] = fr.site(loc)
+	}
+}
+
+// resolveQuery turns a query builder into what awaiting it yields.
+func resolveQuery(v Val, returning bool) Val {
+	if v.RowsAt == nil || !v.Has(DB) {
+		return v
+	}
+	q := v.RowsAt
+	out := Val{Model: q.Model, RowsAt: q}
+	if q.Whole && !q.Projected {
+		out.F |= Rows
+	}
+	if q.Filter.Has(Caller) {
+		out.F |= Caller
+	}
+	out.KeyParams = q.Filter.Params
+	out.KeyedBy = q.IDOrigin
+	if out.KeyedBy == nil && q.Filter.Has(Client) {
+		out.KeyedBy = q.Filter.Origin
+	}
+	return out
+}

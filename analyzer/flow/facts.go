@@ -1,0 +1,106 @@
+package flow
+
+import (
+	esb "github.com/evanw/esbuild/nextguardast"
+	"github.com/nextguard/nextguard/analyzer/index"
+)
+
+// Site is a place in a module.
+type Site struct {
+	Mod *index.Module
+	Loc esb.Loc
+	End int32 // byte offset just past the node when known, else 0
+}
+
+// Query is one database operation.
+type Query struct {
+	Site
+	Desc  string // "prisma.post.delete"
+	Model string
+	Write bool
+	// Filter: labels of the values that select the rows; IDOrigin is set when a
+	// client-controlled value selects by an identifier (id, postId, slug).
+	Filter   Val
+	IDOrigin *Origin
+	// Data: labels of the values written.
+	Data Val
+	// Whole: returns whole rows (no select/columns/projection).
+	Whole     bool
+	Projected bool
+	RLS       bool
+	Authed    bool
+	// Via names the helper the query happens in, when it is not in the entry.
+	Via string
+	// Inner is the query inside the helper (for related locations).
+	Inner *Query
+}
+
+// Op is a sensitive operation.
+type Op struct {
+	Site
+	Desc   string // "prisma.post.delete", "resend.emails.send"
+	What   string // "queries the database", "sends email"
+	Authed bool
+	Via    string
+	Inner  *Op
+}
+
+// Use is a client-controlled value reaching a sensitive operation.
+type Use struct {
+	Site
+	Val  Val
+	Sink string
+}
+
+// Ret is a returned value.
+type Ret struct {
+	Site
+	Val Val
+}
+
+// AuthCall is a call to an auth source; Checked is set once its result gated
+// execution.
+type AuthCall struct {
+	Site
+	Name    string
+	Checked bool
+}
+
+// HandlerCall is where a wrapper runs the wrapped handler.
+type HandlerCall struct {
+	Authed bool
+	Args   []Val
+	Site
+}
+
+// Facts is what one analysis of a function found.
+type Facts struct {
+	Ops        []*Op
+	Queries    []*Query
+	Uses       []*Use
+	Returns    []Ret
+	AuthCalls  []*AuthCall
+	Untrusted  []*AuthCall
+	Authorized map[string]Site // origin ID -> where it was authorized
+	// ExitAuthed: every normal exit (return or end of body) is authenticated.
+	ExitAuthed bool
+	// NormalExits counts returns plus a reachable end of body.
+	NormalExits  int
+	SignIn       bool
+	RateLimited  bool
+	Handlers     []HandlerCall
+	TypeChecks   map[string]bool // origin roots checked by hand
+	ParamsAuthed uint64          // params that were gated on by an auth check (authz via params)
+	AuthzPairs   []AuthzPair
+}
+
+// AuthzPair is a check that ties Subject (what is being accessed) to Against
+// (who is accessing): a comparison with exit, or a scoped query.
+type AuthzPair struct {
+	Subject, Against Val
+	Site
+}
+
+func newFacts() *Facts {
+	return &Facts{Authorized: map[string]Site{}, TypeChecks: map[string]bool{}}
+}

@@ -1,0 +1,175 @@
+// Package flow computes what each function does, across files: whether it
+// authenticates the caller, reaches a sensitive operation, queries by a
+// client-controlled value without tying it to the caller, validates its input,
+// and what it returns. Values are tracked by an abstract interpretation of one
+// function at a time over small labels; calls use the callee's summary, computed
+// once and memoised (recursion yields an empty summary, so cycles terminate).
+package flow
+
+import (
+	esb "github.com/evanw/esbuild/nextguardast"
+	"github.com/nextguard/nextguard/analyzer/index"
+	"github.com/nextguard/nextguard/analyzer/libs"
+)
+
+// Flags are the labels a value carries.
+type Flags uint32
+
+const (
+	Client      Flags = 1 << iota // chosen by whoever calls the endpoint
+	Validated                     // passed through a schema
+	TypeChecked                   // passed through a hand-written typeof/if check
+	Caller                        // derived from the authenticated identity
+	Auth                          // an auth result whose truthiness means "signed in"
+	AuthBox                       // an always-truthy auth result whose fields carry the state
+	AuthErr                       // truthy means "not signed in" (Supabase `error`)
+	DB                            // a database client, model or query builder
+	RLS                           // a database client bound to the caller (row-level security)
+	Rows                          // whole database rows
+	Schema                        // a validation schema
+	SafeResult                    // a safeParse result: .data is validated only after .success is checked
+	FormData                      // a FormData object
+	Request                       // an HTTP request object (route handlers)
+	Response                      // a Pages API response object
+	Effect                        // a client for email, payments or paid APIs
+	Env                           // a process.env value (a server secret)
+	Handler                       // the handler a wrapper receives (calling it runs the entry's code)
+	Exit                          // calling it never returns (redirect, notFound)
+	Secret                        // comparison with it authenticates (API keys, signatures)
+	Untrusted                     // Supabase getSession(): not proof of identity
+	DTO                           // built from chosen fields (a projection)
+)
+
+// Origin says where a client-controlled value came from.
+type Origin struct {
+	ID   string // stable description: "formData.get('id')", "parsedInput.postId"
+	Mod  *index.Module
+	Loc  esb.Loc
+	Root string // the parameter (or source) it derives from, for grouping per input
+}
+
+// Val is an abstract value.
+type Val struct {
+	F Flags
+	// Params: which parameters of the function being summarised the value derives
+	// from; KeyParams: which parameters selected the rows it holds.
+	Params, KeyParams uint64
+	Origin            *Origin // first client origin
+	// KeyedBy is the client origin that selected these rows (for owner checks).
+	KeyedBy *Origin
+	Model   string // model/table of Rows
+	RowsAt  *Query
+	Fn      *index.Func // a function value
+	FnMod   *index.Module
+	Pkg     *PkgRef // a package export or a member path below it
+	Obj     map[string]Val
+	Chain   *Chain    // an action-client builder
+	Kind    libs.Kind // for package-built instances: what they are
+	What    string    // effect description for Effect values
+}
+
+// PkgRef is a package export and a member path below it (`z.object` → zod, [z object]).
+type PkgRef struct {
+	Spec string
+	Path []string
+}
+
+func (p *PkgRef) member(name string) *PkgRef {
+	path := make([]string, len(p.Path), len(p.Path)+1)
+	copy(path, p.Path)
+	return &PkgRef{Spec: p.Spec, Path: append(path, name)}
+}
+
+// Has reports whether all flags in f are set.
+func (v Val) Has(f Flags) bool { return v.F&f == f }
+
+// Any reports whether any flag in f is set.
+func (v Val) Any(f Flags) bool { return v.F&f != 0 }
+
+// Join merges two possible values (a ?? b, c ? a : b, reassignment in branches).
+func Join(a, b Val) Val {
+	out := a
+	out.F |= b.F
+	out.Params |= b.Params
+	out.KeyParams |= b.KeyParams
+	if out.Origin == nil {
+		out.Origin = b.Origin
+	}
+	if out.KeyedBy == nil {
+		out.KeyedBy = b.KeyedBy
+	}
+	if out.Model == "" {
+		out.Model = b.Model
+		out.RowsAt = b.RowsAt
+	}
+	if out.Fn == nil {
+		out.Fn, out.FnMod = b.Fn, b.FnMod
+	}
+	if out.Pkg == nil {
+		out.Pkg = b.Pkg
+	}
+	if out.Chain == nil {
+		out.Chain = b.Chain
+	}
+	if out.Kind == libs.None {
+		out.Kind, out.What = b.Kind, b.What
+	}
+	if b.Obj != nil {
+		if out.Obj == nil {
+			out.Obj = b.Obj
+		} else {
+			m := make(map[string]Val, len(out.Obj)+len(b.Obj))
+			for k, v := range out.Obj {
+				m[k] = v
+			}
+			for k, v := range b.Obj {
+				if old, ok := m[k]; ok {
+					m[k] = Join(old, v)
+				} else {
+					m[k] = v
+				}
+			}
+			out.Obj = m
+		}
+	}
+	// Validation holds only if both sides are validated.
+	if !a.Has(Validated) || !b.Has(Validated) {
+		if a.Has(Client) && !a.Has(Validated) || b.Has(Client) && !b.Has(Validated) {
+			out.F &^= Validated
+		}
+	}
+	return out
+}
+
+// data returns the labels that flow from a value into a value derived from it
+// (a property, a string built from it, an element): data labels, not identity.
+func (v Val) data() Val {
+	return Val{F: v.F & (Client | Validated | TypeChecked | Caller | Env | Rows), Params: v.Params, KeyParams: v.KeyParams, Origin: v.Origin, KeyedBy: v.KeyedBy, Model: v.Model, RowsAt: v.RowsAt}
+}
+
+// deep returns the union of v and everything inside its known object fields.
+func (v Val) deep() Val {
+	out := v.data()
+	for _, f := range v.Obj {
+		out = Join(out, f.deep())
+	}
+	return out
+}
+
+// DeepRows returns the first whole-row value inside v (v itself, a field, an
+// element), or a value without Rows.
+func (v Val) DeepRows() Val {
+	return v.deepRows(0)
+}
+
+func (v Val) deepRows(depth int) Val {
+	if v.Has(Rows) || depth > 6 {
+		return v
+	}
+	for _, f := range v.Obj {
+		if r := f.deepRows(depth + 1); r.Has(Rows) {
+			return r
+		}
+	}
+	return Val{}
+}

@@ -1,0 +1,288 @@
+// Package libs is nextguard's declarative knowledge of the libraries Next.js
+// apps use: which package exports authenticate, which build database clients,
+// which validate input, which send email or charge cards. Each table is keyed by
+// the resolved import (package + export name), never by a local name, so an
+// import alias or a same-named project function cannot fool it. Supporting a new
+// library means adding rows here; nextguard.json extends the same tables.
+package libs
+
+import "strings"
+
+// Kind is what a package export (or a value built from one) is.
+type Kind uint8
+
+const (
+	None Kind = iota
+	// AuthSource: calling it returns the session/user, null when signed out.
+	AuthSource
+	// AuthBox: calling it returns an object that is always truthy; its fields
+	// (Clerk's userId, Supabase's data.user / error) carry the signed-in state.
+	AuthBox
+	// AuthGuard: calling it rejects anonymous callers by itself (Clerk auth.protect()).
+	AuthGuard
+	// AuthUntrusted: looks like authentication but must not be trusted on the
+	// server (Supabase auth.getSession()).
+	AuthUntrusted
+	// AuthFactory: builds an auth library instance whose members are sources
+	// (NextAuth(config) → { auth, signIn, signOut }, betterAuth() → auth.api.getSession).
+	AuthFactory
+	// SignIn: a sign-in/sign-up/sign-out flow, public by design.
+	SignIn
+	// DBFactory: builds a database client (new PrismaClient(), drizzle(), createClient()).
+	DBFactory
+	// RLSFactory: builds a database client bound to the caller's cookies, so
+	// row-level security applies (Supabase createServerClient).
+	RLSFactory
+	// DBFunc: a function that queries by itself (`sql` tag of @vercel/postgres).
+	DBFunc
+	// SideEffectFactory: builds a client for email, payments or paid APIs.
+	SideEffectFactory
+	// SideEffect: a function that sends email, writes files, charges, calls a paid API.
+	SideEffect
+	// Validator namespace (z, v, yup, Joi, type, s, Schema): builds schemas.
+	SchemaNS
+	// ParseFunc: a standalone validating function (valibot parse(schema, x),
+	// parseWithZod(formData, { schema }), zfd.formData(...)).
+	ParseFunc
+	// SafeParseFunc: validating function returning a result object (valibot safeParse).
+	SafeParseFunc
+	// Exit: never returns normally (redirect, notFound, unauthorized, forbidden).
+	Exit
+	// ActionClient: next-safe-action / zsa builder roots.
+	ActionClient
+	// Verify: verifies a signature or token and throws when it is wrong (Stripe
+	// constructEvent, svix verify, jwt.verify): the caller is authenticated after it.
+	Verify
+	// RateLimit: a rate limiter call.
+	RateLimit
+	// Revalidate: cache revalidation, not sensitive.
+	Revalidate
+	// Headers: next/headers cookies()/headers(): request data, client-controlled.
+	Headers
+	// ORMHelper: query-building helpers whose result is made of their arguments
+	// (drizzle eq/and/or/inArray, Prisma.sql).
+	ORMHelper
+)
+
+// Export describes one package export.
+type Export struct {
+	Kind Kind
+	// What names the effect for messages ("sends email", "charges a payment").
+	What string
+}
+
+type key struct{ pkg, name string }
+
+var table = map[key]Export{}
+
+func add(kind Kind, what string, pkgs []string, names ...string) {
+	for _, p := range pkgs {
+		for _, n := range names {
+			table[key{p, n}] = Export{Kind: kind, What: what}
+		}
+	}
+}
+
+// Lookup returns what export name of package pkg is. pkg is the full import
+// specifier ("@clerk/nextjs/server"); lookups try it and then its package name.
+func Lookup(spec, name string) (Export, bool) {
+	if e, ok := table[key{spec, name}]; ok {
+		return e, true
+	}
+	if e, ok := table[key{PackageName(spec), name}]; ok {
+		return e, true
+	}
+	if e, ok := table[key{PackageName(spec), "*"}]; ok {
+		return e, true
+	}
+	return Export{}, false
+}
+
+// PackageName returns the npm package of a bare specifier.
+func PackageName(spec string) string {
+	parts := strings.SplitN(spec, "/", 3)
+	if strings.HasPrefix(spec, "@") && len(parts) >= 2 {
+		return parts[0] + "/" + parts[1]
+	}
+	return parts[0]
+}
+
+func init() {
+	// Authentication.
+	add(AuthSource, "", []string{"next-auth", "next-auth/next"}, "getServerSession")
+	add(AuthFactory, "", []string{"next-auth"}, "default", "NextAuth")
+	add(AuthBox, "", []string{"@clerk/nextjs/server", "@clerk/nextjs", "@clerk/nextjs/app-beta"}, "auth")
+	add(AuthSource, "", []string{"@clerk/nextjs/server", "@clerk/nextjs"}, "currentUser")
+	add(AuthSource, "", []string{"@kinde-oss/kinde-auth-nextjs/server"}, "getKindeServerSession")
+	add(AuthSource, "", []string{"iron-session", "iron-session/next"}, "getIronSession", "getServerActionSession")
+	add(AuthSource, "", []string{"@auth0/nextjs-auth0"}, "getSession")
+	add(AuthSource, "", []string{"@workos-inc/authkit-nextjs"}, "withAuth", "getUser")
+	add(AuthFactory, "", []string{"better-auth", "better-auth/next-js"}, "betterAuth")
+	add(AuthFactory, "", []string{"lucia"}, "Lucia")
+	add(SignIn, "", []string{"next-auth/react", "next-auth"}, "signIn", "signOut")
+	add(SignIn, "", []string{"@clerk/nextjs/server"}, "signIn")
+
+	// Databases and query builders.
+	add(DBFactory, "", []string{"@prisma/client", "@prisma/client/edge", "@prisma/client/extension"}, "PrismaClient")
+	for _, p := range []string{"drizzle-orm/node-postgres", "drizzle-orm/postgres-js", "drizzle-orm/neon-http", "drizzle-orm/neon-serverless",
+		"drizzle-orm/mysql2", "drizzle-orm/planetscale-serverless", "drizzle-orm/libsql", "drizzle-orm/better-sqlite3", "drizzle-orm/vercel-postgres",
+		"drizzle-orm/d1", "drizzle-orm/bun-sqlite", "drizzle-orm/pglite", "drizzle-orm/xata-http", "drizzle-orm/tidb-serverless", "drizzle-orm/expo-sqlite",
+		"drizzle-orm/op-sqlite", "drizzle-orm/singlestore", "drizzle-orm/gel", "drizzle-orm/aws-data-api/pg", "drizzle-orm/node-postgres/driver"} {
+		add(DBFactory, "", []string{p}, "drizzle")
+	}
+	add(ORMHelper, "", []string{"drizzle-orm"}, "eq", "ne", "and", "or", "not", "inArray", "notInArray", "isNull", "isNotNull", "gt", "gte", "lt", "lte",
+		"like", "ilike", "between", "exists", "sql", "desc", "asc", "count", "sum", "arrayContains")
+	add(DBFactory, "", []string{"@supabase/supabase-js"}, "createClient")
+	add(RLSFactory, "", []string{"@supabase/ssr", "@supabase/auth-helpers-nextjs"}, "createServerClient", "createServerComponentClient", "createServerActionClient", "createRouteHandlerClient", "createBrowserClient")
+	add(DBFactory, "", []string{"kysely"}, "Kysely")
+	add(DBFactory, "", []string{"typeorm"}, "DataSource", "getRepository", "getManager", "createConnection")
+	add(DBFactory, "", []string{"sequelize", "@sequelize/core"}, "Sequelize")
+	add(DBFactory, "", []string{"mongoose"}, "model", "connect", "createConnection")
+	add(DBFactory, "", []string{"mongodb"}, "MongoClient")
+	add(DBFactory, "", []string{"pg"}, "Pool", "Client")
+	add(DBFactory, "", []string{"mysql2", "mysql2/promise", "mysql"}, "createPool", "createConnection")
+	add(DBFactory, "", []string{"postgres"}, "default")
+	add(DBFactory, "", []string{"@neondatabase/serverless"}, "neon", "Pool", "Client")
+	add(DBFactory, "", []string{"@planetscale/database"}, "connect", "Client")
+	add(DBFactory, "", []string{"@libsql/client"}, "createClient")
+	add(DBFactory, "", []string{"better-sqlite3"}, "default")
+	add(DBFactory, "", []string{"knex"}, "default", "knex")
+	add(DBFactory, "", []string{"@vercel/kv"}, "createClient")
+	add(DBFunc, "", []string{"@vercel/kv"}, "kv")
+	add(DBFactory, "", []string{"@upstash/redis", "ioredis", "redis"}, "Redis", "createClient", "default")
+	add(DBFunc, "", []string{"@vercel/postgres"}, "sql", "db")
+	add(DBFunc, "", []string{"@vercel/postgres-kysely"}, "createKysely")
+
+	// Validation.
+	add(SchemaNS, "", []string{"zod", "zod/v4", "zod/v3", "zod/mini"}, "z", "default", "*")
+	add(SchemaNS, "", []string{"yup"}, "*")
+	add(SchemaNS, "", []string{"joi"}, "*")
+	add(SchemaNS, "", []string{"superstruct"}, "object", "string", "number", "type", "array", "boolean", "optional", "enums", "*")
+	add(SchemaNS, "", []string{"arktype"}, "type", "scope")
+	add(SchemaNS, "", []string{"effect", "@effect/schema"}, "Schema")
+	add(SchemaNS, "", []string{"valibot"}, "*")
+	add(ParseFunc, "", []string{"valibot"}, "parse", "parseAsync")
+	add(SafeParseFunc, "", []string{"valibot"}, "safeParse", "safeParseAsync")
+	add(ParseFunc, "", []string{"superstruct"}, "create", "assert", "mask")
+	add(SafeParseFunc, "", []string{"superstruct"}, "validate")
+	add(ParseFunc, "", []string{"@conform-to/zod", "@conform-to/zod/v4"}, "parseWithZod")
+	add(SchemaNS, "", []string{"zod-form-data"}, "zfd", "*")
+	add(ActionClient, "next-safe-action", []string{"next-safe-action"}, "createSafeActionClient", "createMiddleware")
+	add(ActionClient, "zsa", []string{"zsa"}, "createServerAction", "createServerActionProcedure")
+
+	// Control flow.
+	add(Exit, "", []string{"next/navigation"}, "redirect", "permanentRedirect", "notFound", "unauthorized", "forbidden")
+	add(Revalidate, "", []string{"next/cache"}, "revalidatePath", "revalidateTag", "unstable_cache", "updateTag", "refresh")
+	add(Headers, "", []string{"next/headers"}, "cookies", "headers")
+
+	// Signatures and tokens.
+	add(Verify, "", []string{"svix"}, "Webhook")
+	add(Verify, "", []string{"jsonwebtoken"}, "verify")
+	add(Verify, "", []string{"jose"}, "jwtVerify", "compactVerify")
+	add(Verify, "", []string{"@octokit/webhooks", "@octokit/webhooks-methods"}, "verify")
+	add(Verify, "", []string{"@upstash/qstash", "@upstash/qstash/nextjs"}, "Receiver", "verifySignatureAppRouter", "verifySignature")
+
+	// Rate limiting.
+	add(RateLimit, "", []string{"@upstash/ratelimit"}, "Ratelimit")
+	add(RateLimit, "", []string{"@arcjet/next"}, "default", "arcjet")
+
+	// Side effects with server secrets.
+	add(SideEffectFactory, "sends email", []string{"resend"}, "Resend")
+	add(SideEffectFactory, "sends email", []string{"nodemailer"}, "createTransport", "default")
+	add(SideEffect, "sends email", []string{"@sendgrid/mail"}, "default", "send")
+	add(SideEffectFactory, "sends email", []string{"postmark"}, "ServerClient", "Client")
+	add(SideEffectFactory, "sends email", []string{"@react-email/render"}, "")
+	add(SideEffectFactory, "sends SMS", []string{"twilio"}, "default", "Twilio")
+	add(SideEffectFactory, "calls Stripe", []string{"stripe"}, "default", "Stripe")
+	add(SideEffectFactory, "calls a paid API", []string{"openai"}, "default", "OpenAI")
+	add(SideEffectFactory, "calls a paid API", []string{"@anthropic-ai/sdk"}, "default", "Anthropic")
+	add(SideEffect, "calls a paid AI API", []string{"ai"}, "generateText", "streamText", "generateObject", "streamObject", "embed", "embedMany")
+	add(SideEffect, "writes to blob storage", []string{"@vercel/blob"}, "put", "del", "copy")
+	add(SideEffectFactory, "calls AWS", []string{"@aws-sdk/client-s3", "@aws-sdk/client-ses", "@aws-sdk/client-sesv2", "@aws-sdk/client-sns", "@aws-sdk/client-sqs", "@aws-sdk/client-dynamodb", "@aws-sdk/lib-dynamodb"}, "S3Client", "SESClient", "SESv2Client", "SNSClient", "SQSClient", "DynamoDBClient", "DynamoDBDocumentClient")
+	for _, p := range []string{"fs", "node:fs", "fs/promises", "node:fs/promises"} {
+		add(SideEffect, "writes files", []string{p}, "writeFile", "writeFileSync", "appendFile", "appendFileSync", "unlink", "unlinkSync",
+			"rm", "rmSync", "rmdir", "rmdirSync", "mkdir", "mkdirSync", "rename", "renameSync", "copyFile", "copyFileSync", "createWriteStream")
+	}
+	add(SideEffect, "runs a shell command", []string{"child_process", "node:child_process"}, "exec", "execSync", "spawn", "spawnSync", "execFile", "execFileSync")
+}
+
+// AuthFactoryMembers: members of an auth factory's result that are sources or
+// sign-in flows. Paths are joined with '.' ("api.getSession").
+var AuthFactoryMembers = map[string]Kind{
+	"auth":                      AuthSource, // NextAuth(...).auth
+	"getServerSession":          AuthSource,
+	"api.getSession":            AuthSource, // better-auth
+	"validateSession":           AuthSource, // lucia v3
+	"signIn":                    SignIn,
+	"signOut":                   SignIn,
+	"api.signInEmail":           SignIn,
+	"api.signUpEmail":           SignIn,
+	"api.signInSocial":          SignIn,
+	"api.signOut":               SignIn,
+	"api.forgetPassword":        SignIn,
+	"api.resetPassword":         SignIn,
+	"api.verifyEmail":           SignIn,
+	"api.sendVerificationEmail": SignIn,
+}
+
+// SupabaseAuthMembers classifies `client.auth.X` calls.
+var SupabaseAuthMembers = map[string]Kind{
+	"getUser":                AuthBox,
+	"getClaims":              AuthBox,
+	"getSession":             AuthUntrusted,
+	"signInWithPassword":     SignIn,
+	"signInWithOtp":          SignIn,
+	"signInWithOAuth":        SignIn,
+	"signInWithIdToken":      SignIn,
+	"signInWithSSO":          SignIn,
+	"signInAnonymously":      SignIn,
+	"signUp":                 SignIn,
+	"signOut":                SignIn,
+	"verifyOtp":              SignIn,
+	"resetPasswordForEmail":  SignIn,
+	"exchangeCodeForSession": SignIn,
+	"resend":                 SignIn,
+	"updateUser":             None,
+}
+
+// SignInNames are function names that, called from an entry point, mark it as
+// a sign-in/sign-up/password-reset flow when they resolve to a project helper we
+// cannot see through (e.g. a wrapper around an auth library in a package).
+var SignInNames = map[string]bool{
+	"signIn": true, "signUp": true, "signOut": true, "login": true, "logout": true, "register": true,
+	"signInWithPassword": true, "signInWithOtp": true, "signInWithOAuth": true, "signUpEmail": true, "signInEmail": true,
+	"forgetPassword": true, "forgotPassword": true, "resetPassword": true, "requestPasswordReset": true, "sendMagicLink": true,
+	"verifyOtp": true, "verifyEmail": true,
+}
+
+// PrismaReads and PrismaWrites are Prisma model delegate methods.
+var PrismaReads = map[string]bool{"findUnique": true, "findUniqueOrThrow": true, "findFirst": true, "findFirstOrThrow": true, "findMany": true, "count": true, "aggregate": true, "groupBy": true}
+var PrismaWrites = map[string]bool{"create": true, "createMany": true, "createManyAndReturn": true, "update": true, "updateMany": true, "updateManyAndReturn": true, "upsert": true, "delete": true, "deleteMany": true}
+
+// PrismaRowMethods return whole rows unless `select` (or `omit`) is given.
+var PrismaRowMethods = map[string]bool{"findUnique": true, "findUniqueOrThrow": true, "findFirst": true, "findFirstOrThrow": true, "findMany": true,
+	"create": true, "createManyAndReturn": true, "update": true, "updateManyAndReturn": true, "upsert": true, "delete": true}
+
+// FilterMethods take a row filter as arguments in query-builder chains
+// (Drizzle, Supabase, Kysely, Mongoose, TypeORM, Knex).
+var FilterMethods = map[string]bool{
+	"where": true, "andWhere": true, "orWhere": true, "having": true, "eq": true, "neq": true, "match": true, "filter": true, "in": true, "is": true,
+	"findById": true, "findByIdAndUpdate": true, "findByIdAndDelete": true, "findByIdAndRemove": true, "findOne": true, "findOneBy": true,
+	"findOneByOrFail": true, "findOneOrFail": true, "findBy": true, "find": true, "findAndCount": true, "findAndCountBy": true, "deleteOne": true, "deleteMany": true, "updateOne": true,
+	"updateMany": true, "findOneAndUpdate": true, "findOneAndDelete": true, "findOneAndReplace": true, "countDocuments": true, "exists": true,
+	"replaceOne": true, "existsBy": true, "countBy": true, "contains": true, "like": true, "ilike": true, "gt": true, "gte": true, "lt": true, "lte": true,
+}
+
+// FirstArgFilter: methods whose filter is only the first argument (the rest is
+// the update document or options).
+var FirstArgFilter = map[string]bool{"findByIdAndUpdate": true, "findOneAndUpdate": true, "updateOne": true, "updateMany": true, "replaceOne": true,
+	"findOneAndReplace": true, "find": true, "findOne": true, "findById": true}
+
+// WriteMethods mark a query as a write.
+var WriteMethods = map[string]bool{
+	"create": true, "createMany": true, "update": true, "updateMany": true, "upsert": true, "delete": true, "deleteMany": true, "insert": true,
+	"insertInto": true, "updateTable": true, "deleteFrom": true, "set": true, "values": true, "remove": true, "save": true, "destroy": true,
+	"updateOne": true, "deleteOne": true, "findOneAndUpdate": true, "findByIdAndUpdate": true, "findByIdAndDelete": true, "findOneAndDelete": true,
+	"findByIdAndRemove": true, "replaceOne": true, "insertOne": true, "insertMany": true, "bulkWrite": true, "createManyAndReturn": true, "upsertMany": true,
+	"softDelete": true, "restore": true, "increment": true, "decrement": true, "$executeRaw": true, "$executeRawUnsafe": true,
+}

@@ -1,0 +1,75 @@
+package rules
+
+import (
+	"github.com/nextguard/nextguard/analyzer/flow"
+	"github.com/nextguard/nextguard/analyzer/result"
+)
+
+func init() {
+	Register(&Rule{
+		Meta: Meta{
+			ID:               "missing-ownership",
+			Name:             "MissingOwnershipCheck",
+			Short:            "Query selects a record by a client-controlled id without tying it to the caller",
+			Full:             "A database read or write selects its target by a value the caller controls (an argument, a FormData field, a bound argument, a route param), and neither the query nor a check before it ties that record to the signed-in user. Any signed-in user can pass someone else's id (broken object-level authorization, IDOR).",
+			Severity:         result.Error,
+			SecuritySeverity: 8.1,
+			Precision:        "high",
+			CWE:              []string{"CWE-639", "CWE-862"},
+			Tags:             []string{"authorization", "idor"},
+		},
+		CheckEntry: checkMissingOwnership,
+	})
+}
+
+func checkMissingOwnership(p *Pass) {
+	f := p.Facts
+	if p.Public || f == nil || f.Facts == nil || f.Entry.Fn == nil {
+		return
+	}
+	// Without authentication there is no caller to tie the record to; that is
+	// missing-auth's finding, and one finding per hole is enough.
+	if f.Unauth() != nil || !f.Authenticated() {
+		return
+	}
+	if f.Chain != nil && f.Chain.OwnerChecked {
+		return
+	}
+	seen := map[flow.Site]bool{}
+	for _, q := range f.Queries {
+		o := q.IDOrigin
+		if o == nil || !q.Filter.Has(flow.Client) || q.Filter.Has(flow.Caller) || q.RLS {
+			continue
+		}
+		if authorized(f, o) || seen[q.Site] {
+			continue
+		}
+		seen[q.Site] = true
+		verb := "reads"
+		if q.Write {
+			verb = "changes"
+		}
+		msg := code(q.Desc) + " " + verb + " the record chosen by " + code(o.ID) + ", which the caller controls, and nothing ties it to the signed-in user. " +
+			"Any signed-in user can pass another user's id and " + map[bool]string{true: "modify or delete", false: "read"}[q.Write] + " their data (IDOR), because " + entryExposure(p.Entry) + "."
+		help := "Scope the query to the caller, e.g. `where: { id, userId: session.user.id }` (Drizzle: `and(eq(t.id, id), eq(t.userId, userId))`), or load the record first and throw unless its owner is the session user; a membership check helper works too."
+		start, end := siteDiag(q.Site)
+		d := Diagnostic{File: q.Mod.File, Start: start, End: end, Message: msg, Help: help}
+		if o.Mod != nil {
+			d.Related = append(d.Related, RelatedDiag{File: o.Mod.File, Start: o.Loc.Start, End: o.Loc.Start, Message: "the id comes from " + o.ID})
+		}
+		if q.Inner != nil && q.Inner.Mod != nil {
+			d.Related = append(d.Related, related(q.Inner.Site, "the query inside "+q.Via))
+		}
+		p.Report(d)
+	}
+}
+
+func authorized(f *flow.EntryFacts, o *flow.Origin) bool {
+	if _, ok := f.Authorized[o.ID]; ok {
+		return true
+	}
+	if _, ok := f.Authorized["root:"+o.Root]; ok {
+		return true
+	}
+	return false
+}

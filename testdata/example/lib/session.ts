@@ -1,0 +1,9 @@
+import { redirect } from "next/navigation";
+import { auth } from "@/lib/auth";
+
+// A guard helper: rejects anonymous callers, returns the user.
+export async function requireUser() {
+  const session = await auth();
+  if (!session?.user) redirect("/login");
+  return session.user;
+}
