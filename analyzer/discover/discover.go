@@ -259,7 +259,7 @@ func (w *walker) ancestorIgnores() ignoreStack {
 	}
 	var stack ignoreStack
 	addFile := func(dir, file string) {
-		data, err := os.ReadFile(file)
+		data, err := readRegular(file)
 		if err != nil {
 			return
 		}

@@ -574,3 +574,34 @@ func BenchmarkDiscover(b *testing.B) {
 		}
 	}
 }
+
+// A FIFO named like a config file must never be opened: that blocks forever.
+func TestFIFOConfigFiles(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"apps/web/package.json": `{}`, "apps/web/a.ts": "x"})
+	for _, n := range []string{"package.json", "pnpm-workspace.yaml", ".gitignore", "apps/web/next.config.js"} {
+		if err := syscall.Mkfifo(filepath.Join(root, n), 0o644); err != nil {
+			t.Skip("mkfifo:", err)
+		}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if r, err := FindRoot(filepath.Join(root, "apps", "web", "a.ts")); err != nil || r != filepath.Join(root, "apps", "web") {
+			t.Errorf("FindRoot = %q, %v", r, err)
+		}
+		p, err := Discover(root, Options{})
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		if got := rels(p); !reflect.DeepEqual(got, []string{"apps/web/a.ts"}) {
+			t.Errorf("files %q", got)
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("blocked on a FIFO")
+	}
+}

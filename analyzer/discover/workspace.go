@@ -2,6 +2,7 @@ package discover
 
 import (
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,7 +50,7 @@ func (p *packageJSON) workspacePatterns() []string {
 }
 
 func readPackageJSON(abs string) (*packageJSON, bool, error) {
-	data, err := os.ReadFile(abs)
+	data, err := readRegular(abs)
 	if err != nil {
 		return nil, false, err
 	}
@@ -58,6 +59,19 @@ func readPackageJSON(abs string) (*packageJSON, bool, error) {
 		return nil, true, err
 	}
 	return &p, true, nil
+}
+
+// readRegular reads a config file, refusing anything but a regular file (or
+// a link to one): opening a FIFO named package.json would block the run.
+func readRegular(abs string) ([]byte, error) {
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fs.ErrNotExist
+	}
+	return os.ReadFile(abs)
 }
 
 func stripBOM(b []byte) []byte {
@@ -69,7 +83,7 @@ func stripBOM(b []byte) []byte {
 
 // readPnpmWorkspace returns the "packages" globs of pnpm-workspace.yaml.
 func readPnpmWorkspace(abs string) ([]string, bool, error) {
-	data, err := os.ReadFile(abs)
+	data, err := readRegular(abs)
 	if err != nil {
 		return nil, false, err
 	}
