@@ -93,6 +93,9 @@ func Run(ctx context.Context, opts Options) (*result.Result, error) {
 	enabled := enabledRules(cfg, opts)
 	col := &collector{root: root, cfg: cfg, filter: filter}
 	middleware := middlewareOf(proj)
+	models, modelDiags := loadModels(proj)
+	res.Errors = append(res.Errors, modelDiags...)
+	fields := sensitiveFields(models, cfg.SensitiveFields)
 	for _, en := range entries {
 		facts := analyzeEntry(eng, en, col)
 		res.EntryPoints = append(res.EntryPoints, inventory(en, facts))
@@ -105,7 +108,7 @@ func Run(ctx context.Context, opts Options) (*result.Result, error) {
 			if r.CheckEntry == nil || !appliesTo(r, en.Kind) {
 				continue
 			}
-			pass := rules.NewPass(en, facts, mw, nil, cfg, col.reporter(r, en))
+			pass := rules.NewPass(en, facts, mw, fields, cfg, col.reporter(r, en))
 			pass.Public = public
 			col.run(r, en.Mod.Rel, func() { r.CheckEntry(pass) })
 		}
@@ -120,7 +123,6 @@ func Run(ctx context.Context, opts Options) (*result.Result, error) {
 	res.Errors = append(res.Errors, prog.Diagnostics()...)
 	res.Errors = append(res.Errors, col.errors...)
 	res.Findings = applySuppressions(col.findings, files, col)
-	res.Errors = append(res.Errors, col.errors[len(col.errors):]...)
 	for _, r := range enabled {
 		res.Rules = append(res.Rules, ruleInfo(r))
 	}

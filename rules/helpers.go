@@ -73,3 +73,11 @@ func bindingName(p *Pass, a esb.Arg) string {
 	}
 	return ""
 }
+
+// describeOrigin says where a client value came from, in words.
+func describeOrigin(o *flow.Origin) string {
+	if o.ID == o.Root && !strings.ContainsAny(o.ID, ".(") && !strings.Contains(o.ID, " ") {
+		return "the argument " + code(o.ID)
+	}
+	return code(o.ID)
+}

@@ -67,7 +67,7 @@ func checkMissingAuth(p *Pass) {
 	}
 	start, end := entryRange(e)
 	d := Diagnostic{File: e.Mod.File, Start: start, End: end, Message: b.String(), Help: help}
-	msg := "the unauthenticated " + strings.TrimPrefix(what, "performs ") + " happens here"
+	msg := "here it " + what + ", and nothing before it rejected anonymous callers"
 	d.Related = append(d.Related, related(op.Site, msg))
 	if op.Inner != nil && op.Inner.Mod != nil {
 		d.Related = append(d.Related, related(op.Inner.Site, "inside "+op.Via+": "+op.Inner.Desc))

@@ -55,7 +55,7 @@ func checkMissingOwnership(p *Pass) {
 		start, end := siteDiag(q.Site)
 		d := Diagnostic{File: q.Mod.File, Start: start, End: end, Message: msg, Help: help}
 		if o.Mod != nil {
-			d.Related = append(d.Related, RelatedDiag{File: o.Mod.File, Start: o.Loc.Start, End: o.Loc.Start, Message: "the id comes from " + o.ID})
+			d.Related = append(d.Related, RelatedDiag{File: o.Mod.File, Start: o.Loc.Start, End: o.Loc.Start, Message: "the id comes from " + describeOrigin(o)})
 		}
 		if q.Inner != nil && q.Inner.Mod != nil {
 			d.Related = append(d.Related, related(q.Inner.Site, "the query inside "+q.Via))

@@ -49,7 +49,7 @@ func checkMissingValidation(p *Pass) {
 		start, end := siteDiag(u.Site)
 		d := Diagnostic{File: u.Mod.File, Start: start, End: end, Message: msg, Help: help, Severity: sev}
 		if v.Origin.Mod != nil {
-			d.Related = append(d.Related, RelatedDiag{File: v.Origin.Mod.File, Start: v.Origin.Loc.Start, End: v.Origin.Loc.Start, Message: "the input comes from " + v.Origin.ID})
+			d.Related = append(d.Related, RelatedDiag{File: v.Origin.Mod.File, Start: v.Origin.Loc.Start, End: v.Origin.Loc.Start, Message: "the input comes from " + describeOrigin(v.Origin)})
 		}
 		p.Report(d)
 	}
