@@ -254,7 +254,9 @@ func write(f *flags, res *result.Result, stdout io.Writer, inventory bool) error
 	var err error
 	switch {
 	case inventory && f.format == "json":
-		err = json.NewEncoder(w).Encode(struct {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(struct {
 			Version     int                 `json:"version"`
 			Root        string              `json:"root"`
 			EntryPoints []result.EntryPoint `json:"entryPoints"`
