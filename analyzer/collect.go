@@ -161,7 +161,7 @@ func applySuppressions(ps []pending, files map[string]*source.File, c *collector
 			for _, id := range d.Rules {
 				if rules.Get(id) == nil && id != UnusedSuppression {
 					out = append(out, result.Finding{RuleID: UnusedSuppression, Severity: result.Warning,
-						Message: fmt.Sprintf("Unknown rule %q in a nextguard-ignore comment. It suppresses nothing; run `nextguard rules` for the rule ids.", id),
+						Message:  fmt.Sprintf("Unknown rule %q in a nextguard-ignore comment. It suppresses nothing; run `nextguard rules` for the rule ids.", id),
 						Location: location(f, d.Offset, d.Offset+2), Fingerprint: fingerprint(UnusedSuppression, f.Rel, id, f.LineText(d.Line))})
 					used = true
 				}
