@@ -654,8 +654,10 @@ func (fr *frame) kindCall(callee Val, kind libs.Kind, what string, e *esb.Expr, 
 		if len(callee.Pkg.Path) <= 1 && callee.Pkg.Path[0] == "Webhook" || callee.Pkg.Path[0] == "Receiver" {
 			return Val{Pkg: &PkgRef{Spec: callee.Pkg.Spec, Path: []string{callee.Pkg.Path[0], "instance"}}}
 		}
+		// Verification throws on a bad signature or token, so the caller is
+		// authenticated after it and what it returns is their identity.
 		st.authed = true
-		return Val{F: Caller}
+		return Val{F: Auth | Caller}
 	case libs.RateLimit:
 		fr.facts.RateLimited = true
 		return Val{Pkg: callee.Pkg}

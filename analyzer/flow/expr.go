@@ -480,7 +480,10 @@ func resolveQuery(v Val, returning bool) Val {
 		out.F |= Rows
 	}
 	if q.Filter.Has(Caller) {
-		out.F |= Caller
+		// A row looked up by the caller's identity exists only for a real caller
+		// (getUser() reading the user by the verified session id), so testing it
+		// is an authentication check too.
+		out.F |= Caller | Auth
 	}
 	out.KeyParams = q.Filter.Params
 	out.KeyedBy = q.IDOrigin
