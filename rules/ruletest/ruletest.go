@@ -113,6 +113,11 @@ func Run(t testing.TB, path, ruleID string) *result.Result {
 	for _, m := range ms {
 		t.Errorf("%s: %s", path, m)
 	}
+	if len(res.EntryPoints) == 0 {
+		// A fixture without entry points passes vacuously: its negative claims
+		// would hold for any analyzer.
+		t.Errorf("%s: the analyzer found no entry point in the fixture", path)
+	}
 	return res
 }
 

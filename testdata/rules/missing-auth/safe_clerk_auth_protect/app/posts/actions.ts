@@ -1,0 +1,9 @@
+"use server";
+
+import { auth } from "@clerk/nextjs/server";
+import { prisma } from "@/lib/db";
+
+export async function clearDrafts() {
+  const { userId } = await auth.protect();
+  await prisma.post.deleteMany({ where: { authorId: userId, draft: true } });
+}
