@@ -10,11 +10,12 @@
 // Opt-in (slow or tool-dependent):
 //
 //	NEXTGUARD_NPM_TEST=1      scripts/npm-pack-test.sh: go build, npm pack, install the
-//	                          tarballs offline, npx nextguard (~30-60 s; needs npm).
+//	                          tarballs offline, npx nextguard (7 s with a warm build
+//	                          cache, 31 s on a loaded 2-core machine; needs npm).
 //	NEXTGUARD_RELEASE_CHECK=1 scripts/release-check.sh: go install goreleaser, goreleaser
 //	                          check, snapshot build + release of all six targets
-//	                          (~8 s warm; ~8 min cold on 2 cores: installing GoReleaser
-//	                          ~5 min, cross-compiling six targets ~3 min).
+//	                          (8-12 s warm; ~8 min cold on 2 cores: installing
+//	                          GoReleaser ~5 min, cross-compiling six targets ~3 min).
 package releasetest
 
 import (
