@@ -322,9 +322,13 @@ func (fr *frame) member(base Val, name string, loc esb.Loc) Val {
 		return v
 	case base.Has(Response):
 		return Val{F: Response}
-	case base.Has(Rows):
-		// A field of a row is not a row; remember which client value chose it.
-		return Val{F: base.F & (Caller | Client), KeyedBy: base.KeyedBy, KeyParams: base.KeyParams, Params: base.Params &^ base.KeyParams}
+	case base.Has(Rows) && name == "data" && base.RowsAt != nil:
+		// Supabase and similar clients resolve to { data, error }: data is the rows.
+		return base
+	case base.Has(Rows) || base.KeyedBy != nil || base.KeyParams != 0:
+		// A field of a row is not a row; remember which client value chose it,
+		// also for projected rows (`select: { authorId: true }`).
+		return Val{F: base.F & (Caller | Client | Auth), KeyedBy: base.KeyedBy, KeyParams: base.KeyParams, Params: base.Params &^ base.KeyParams}
 	case base.Any(Client | Caller | Env | Validated):
 		v := base.data()
 		v.F &^= Rows
