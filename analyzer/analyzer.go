@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	esb "github.com/evanw/esbuild/nextguardast"
 	"github.com/nextguard/nextguard/analyzer/config"
 	"github.com/nextguard/nextguard/analyzer/discover"
 	"github.com/nextguard/nextguard/analyzer/entry"
@@ -418,8 +419,17 @@ func inventory(en *entry.Entry, f *flow.EntryFacts) result.EntryPoint {
 	return ep
 }
 
-func paramName(m *index.Module, b interface{}) string {
-	return "param"
+// paramName names a parameter for the inventory; destructured ones show their shape.
+func paramName(m *index.Module, b esb.Binding) string {
+	switch x := b.Data.(type) {
+	case *esb.BIdentifier:
+		return m.SymbolName(x.Ref)
+	case *esb.BObject:
+		return "{…}"
+	case *esb.BArray:
+		return "[…]"
+	}
+	return "_"
 }
 
 // fingerprint identifies a finding across edits: rule, file, entry point and
