@@ -18,6 +18,9 @@ type condInfo struct {
 // peek evaluates an expression without recording anything: conditions are
 // evaluated for effect once by the caller, then inspected here.
 func (fr *frame) peek(e *esb.Expr, st *state) Val {
+	if v, ok := fr.last[e]; ok {
+		return v
+	}
 	saved := fr.facts
 	fr.facts = newFacts()
 	s := *st

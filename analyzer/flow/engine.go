@@ -43,8 +43,9 @@ type Engine struct {
 	busy      map[index.Key]bool
 	declVals  map[*index.Decl]*Val
 	declBusy  map[*index.Decl]bool
-	// Budget bounds the total work of one engine (statements executed), so a
-	// pathological project ends with partial results instead of never.
+	// Budget bounds the work (statements and expressions evaluated) spent on one
+	// entry point, so a pathological project ends with partial results, reported
+	// as such, instead of never. AnalyzeEntry resets it.
 	Budget int
 	invs   map[invKey]*Invocation
 }
@@ -52,7 +53,7 @@ type Engine struct {
 // New makes an engine.
 func New(prog *index.Program, cfg Config) *Engine {
 	return &Engine{Prog: prog, Cfg: cfg, summaries: map[index.Key]*Summary{}, busy: map[index.Key]bool{},
-		declVals: map[*index.Decl]*Val{}, declBusy: map[*index.Decl]bool{}, Budget: 5_000_000}
+		declVals: map[*index.Decl]*Val{}, declBusy: map[*index.Decl]bool{}, Budget: EntryBudget}
 }
 
 // state is the path-sensitive part of an analysis: whether the caller is known
@@ -75,9 +76,15 @@ type frame struct {
 	checked map[esb.Ref]bool
 	// onReturn observes each return of the function being run.
 	onReturn func(state)
+	// last holds the value each expression node had when last evaluated.
+	last map[*esb.Expr]Val
 }
 
 const maxCallDepth = 12
+
+// EntryBudget is the work allowed per entry point. Real entry points use a few
+// thousand units; the limit only stops runaway inputs.
+const EntryBudget = 2_000_000
 
 // Summarize returns the summary of fn, computing it once.
 func (e *Engine) Summarize(fn *index.Func) *Summary {
@@ -98,7 +105,11 @@ func (e *Engine) Summarize(fn *index.Func) *Summary {
 	f := e.Analyze(fn, params, false, true, false)
 	delete(e.busy, k)
 	s := summarize(f)
-	e.summaries[k] = s
+	if e.Budget > 0 {
+		// A summary cut short by the work limit is not the function's summary;
+		// recompute it for the next entry point rather than reuse it.
+		e.summaries[k] = s
+	}
 	return s
 }
 

@@ -22,6 +22,10 @@ type EntryFacts struct {
 	Params      []Val
 	// WrapperName is the wrapper or library the handler was passed to.
 	WrapperName string
+	// Truncated: the analysis hit its work limit; facts may be incomplete.
+	Truncated bool
+	// Work is how much of the budget the entry used (for diagnosis).
+	Work int
 }
 
 // Unauth returns the first sensitive operation reached without authentication.
@@ -65,6 +69,11 @@ func (f *EntryFacts) Authenticated() bool {
 // AnalyzeEntry runs the entry's handler with the inputs its kind receives.
 func (e *Engine) AnalyzeEntry(en *entry.Entry) *EntryFacts {
 	out := &EntryFacts{Entry: en}
+	e.Budget = EntryBudget
+	defer func() {
+		out.Work = EntryBudget - e.Budget
+		out.Truncated = e.Budget <= 0
+	}()
 	if en.Fn == nil {
 		out.Facts = newFacts()
 		return out

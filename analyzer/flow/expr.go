@@ -18,6 +18,18 @@ func (fr *frame) eval(e *esb.Expr, st *state) Val {
 	if fr.depth > 400 || !fr.budget() {
 		return Val{}
 	}
+	v := fr.evalNode(e, st)
+	// Conditions are inspected right after they are evaluated (cond/peek);
+	// remembering each node's value keeps nested && / ?: linear instead of
+	// re-evaluating every operand once per nesting level.
+	if fr.last == nil {
+		fr.last = map[*esb.Expr]Val{}
+	}
+	fr.last[e] = v
+	return v
+}
+
+func (fr *frame) evalNode(e *esb.Expr, st *state) Val {
 	switch x := e.Data.(type) {
 	case *esb.EIdentifier:
 		return fr.ident(x.Ref)
