@@ -111,4 +111,3 @@ func parallel(n, jobs int, f func(int)) {
 	close(work)
 	wg.Wait()
 }
-
