@@ -333,9 +333,16 @@ func (fr *frame) clientParams(fn *index.Func) []Val {
 // inline runs a function literal or local closure in the current frame, as if
 // its body were here: it sees the caller's variables and auth state.
 func (fr *frame) inline(fn *index.Func, params []Val, st *state) Val {
-	if fn == nil || fr.depth > 200 || fn.Mod != fr.mod {
+	if fn == nil || fr.depth > 200 || fn.Mod != fr.mod || fr.inlining[fn] {
+		// A recursive closure runs once: its second activation adds no new facts,
+		// and following it would be exponential.
 		return Val{}
 	}
+	if fr.inlining == nil {
+		fr.inlining = map[*index.Func]bool{}
+	}
+	fr.inlining[fn] = true
+	defer delete(fr.inlining, fn)
 	var rets []Ret
 	saved, savedRet := fr.rets, fr.onReturn
 	fr.rets = &rets

@@ -78,7 +78,12 @@ type frame struct {
 	onReturn func(state)
 	// last holds the value each expression node had when last evaluated.
 	last map[*esb.Expr]Val
+	// inlining: closures being run inline right now (recursion guard).
+	inlining map[*index.Func]bool
 }
+
+// DebugWork, when set, observes the work each summary took (diagnosis only).
+var DebugWork func(fn *index.Func, work int)
 
 const maxCallDepth = 12
 
@@ -102,7 +107,11 @@ func (e *Engine) Summarize(fn *index.Func) *Summary {
 			params[i] = Val{Params: 1 << uint(i)}
 		}
 	}
+	before := e.Budget
 	f := e.Analyze(fn, params, false, true, false)
+	if DebugWork != nil {
+		DebugWork(fn, before-e.Budget)
+	}
 	delete(e.busy, k)
 	s := summarize(f)
 	if e.Budget > 0 {
