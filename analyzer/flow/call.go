@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"sort"
 	"strings"
 
 	esb "github.com/evanw/esbuild/nextguardast"
@@ -85,7 +86,10 @@ func (fr *frame) calleeText(e esb.Expr) string {
 		return "call"
 	}
 	s := text[e.Loc.Start:end]
-	s = strings.Join(strings.Fields(s), "")
+	s = strings.Join(strings.Fields(s), " ")
+	for _, p := range []string{" .", ". ", "( ", " )", " (", ", "} {
+		s = strings.ReplaceAll(s, p, strings.TrimSpace(p))
+	}
 	if len(s) > 60 {
 		s = s[:28] + "…" + s[len(s)-28:]
 	}
@@ -191,7 +195,10 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 		if id, ok := fr.rootIdent(x.Target); ok {
 			switch id {
 			case "Object":
-				if method == "fromEntries" || method == "assign" || method == "entries" || method == "values" || method == "keys" {
+				if method == "assign" && len(args) > 0 {
+					return assignObj(args)
+				}
+				if method == "fromEntries" || method == "entries" || method == "values" || method == "keys" {
 					return unionData(args)
 				}
 			case "JSON":
@@ -213,9 +220,11 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 				}
 			case "NextResponse", "Response":
 				if method == "json" && len(args) > 0 {
-					return args[0]
+					v := args[0]
+					v.F |= Resp
+					return v
 				}
-				return Val{}
+				return Val{F: Resp}
 			}
 		}
 	}
@@ -248,7 +257,8 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 		}
 	case "json", "formData", "text":
 		if obj.Has(Request) || obj.Has(Client) {
-			return Val{F: Client, Origin: &Origin{ID: "the request body", Mod: fr.mod, Loc: e.Loc, Root: "request body"}}
+			id := fr.calleeText(x.Target) + "()"
+			return Val{F: Client, Origin: &Origin{ID: id, Mod: fr.mod, Loc: e.Loc, Root: "request body"}}
 		}
 	case "map", "flatMap", "filter", "find", "some", "every", "forEach", "reduce", "findLast", "sort", "toSorted":
 		el := element(resolveQuery(obj, false))
@@ -278,6 +288,7 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 			out = Join(out, fr.inline(a.Fn, params, st))
 		}
 	}
+	out = Join(out, fr.runObjectCallbacks(args, st))
 	if method != "" {
 		v := obj.data()
 		v.F |= obj.F & (Auth | Caller)
@@ -321,11 +332,15 @@ func unionData(args []Val) Val {
 func (fr *frame) clientParams(fn *index.Func) []Val {
 	out := make([]Val, len(fn.Args))
 	for i, a := range fn.Args {
-		name := "argument " + itoa(i+1)
-		if id, ok := a.Binding.Data.(*esb.BIdentifier); ok {
-			name = fn.Mod.SymbolName(id.Ref)
+		root := "argument " + itoa(i+1)
+		id := ""
+		if b, ok := a.Binding.Data.(*esb.BIdentifier); ok {
+			root = fn.Mod.SymbolName(b.Ref)
+			id = root
 		}
-		out[i] = Val{F: Client | Request, Origin: &Origin{ID: name, Mod: fn.Mod, Loc: a.Binding.Loc, Root: name}}
+		// A destructured argument has no name of its own: its fields are named
+		// by their keys ("message", not "argument 1.message").
+		out[i] = Val{F: Client, Origin: &Origin{ID: id, Mod: fn.Mod, Loc: a.Binding.Loc, Root: root}}
 	}
 	return out
 }
@@ -378,6 +393,20 @@ func (fr *frame) callFunc(fn *index.Func, x *esb.ECall, args []Val, st *state, s
 			cbOut = Join(cbOut, fr.inline(a.Fn, params.vals, &state{authed: st.authed || params.authed}))
 		}
 	}
+	cbOut = Join(cbOut, fr.runObjectCallbacks(args, st))
+	if fr.wrapper {
+		// A wrapper handing the handler on to another wrapper
+		// (withAuth(h) → withMiddleware(h, authMiddleware)): how that one runs it
+		// is how this one does.
+		for i, a := range args {
+			if a.Has(Handler) {
+				if inv := fr.e.Invocation(fn, i, args); inv != nil {
+					fr.facts.Handlers = append(fr.facts.Handlers, HandlerCall{Authed: st.authed || inv.Authed, Args: inv.Args, Site: site})
+					return Val{}
+				}
+			}
+		}
+	}
 	if fn.Mod == fr.mod && fr.isLocal(fn) {
 		return Join(fr.inline(fn, args, st), cbOut)
 	}
@@ -419,16 +448,31 @@ func (fr *frame) isLocal(fn *index.Func) bool {
 
 // apply brings a callee's summary into the caller.
 func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site Site, name string) Val {
-	subst := func(v Val) Val {
+	var subst func(v Val, depth int) Val
+	subst = func(v Val, depth int) Val {
 		out := v
 		out.Params, out.KeyParams = 0, 0
+		if v.Obj != nil && depth < 4 {
+			out.Obj = make(map[string]Val, len(v.Obj))
+			for k, f := range v.Obj {
+				out.Obj[k] = subst(f, depth+1)
+			}
+		}
+		var argsUnion Val
 		for i, a := range args {
 			if i >= 64 {
 				break
 			}
 			bit := uint64(1) << uint(i)
 			if v.Params&bit != 0 {
-				out = Join(out, a.data())
+				argsUnion = Join(argsUnion, a.deep())
+				ad := a.data()
+				if v.Has(Member) {
+					// user.name of a row is a field, not the row.
+					ad.F &^= Rows
+					ad.Model, ad.RowsAt = "", nil
+				}
+				out = Join(out, ad)
 				if a.Any(Auth | AuthBox) {
 					out.F |= a.F & (Auth | AuthBox)
 				}
@@ -443,6 +487,12 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 				out.KeyParams |= a.KeyParams | a.Params
 			}
 		}
+		// A comparison against a server secret, made inside a helper
+		// (hasCronSecret(req)), authenticates when the other side is the
+		// caller's input.
+		if v.Has(Cmp) && (v.Has(Env) || argsUnion.Has(Env)) && (v.Has(Client) || argsUnion.Has(Client)) {
+			out.F |= Secret
+		}
 		return out
 	}
 	if s.SignIn {
@@ -450,9 +500,6 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 	}
 	if s.RateLimit {
 		fr.facts.RateLimited = true
-	}
-	if s.AuthCalls > 0 && !s.Guard {
-		fr.facts.AuthCalls = append(fr.facts.AuthCalls, &AuthCall{Site: site, Name: name})
 	}
 	if s.Sensitive != nil {
 		op := &Op{Site: site, Desc: name + "()", What: s.Sensitive.What, Authed: st.authed || s.Unauth == nil, Via: name, Inner: s.Sensitive}
@@ -465,8 +512,8 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 	for _, q := range s.Queries {
 		nq := &Query{Site: site, Desc: name + "() → " + q.Desc, Model: q.Model, Write: q.Write, Whole: q.Whole, Projected: q.Projected,
 			RLS: q.RLS, Authed: st.authed || q.Authed, Via: name, Inner: q}
-		nq.Filter = subst(q.Filter)
-		nq.Data = subst(q.Data)
+		nq.Filter = subst(q.Filter, 0)
+		nq.Data = subst(q.Data, 0)
 		if q.IDOrigin != nil {
 			nq.IDOrigin = q.IDOrigin
 		}
@@ -489,7 +536,7 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 		}
 	}
 	for _, p := range s.AuthzPairs {
-		subj, against := subst(p.Subject), subst(p.Against)
+		subj, against := subst(p.Subject, 0), subst(p.Against, 0)
 		if against.Has(Caller) {
 			fr.authorize(subj.KeyedBy, site.Loc)
 			if subj.Has(Client) {
@@ -506,7 +553,10 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 	if s.Exits {
 		st.exited = true
 	}
-	ret := subst(s.Ret)
+	ret := subst(s.Ret, 0)
+	if s.RespGuard {
+		ret.F |= AuthOrResp
+	}
 	if ret.Any(Auth|AuthBox) && !s.Guard {
 		fr.facts.AuthCalls = append(fr.facts.AuthCalls, &AuthCall{Site: site, Name: name})
 	}
@@ -562,8 +612,27 @@ func (fr *frame) newExpr(e *esb.Expr, x *esb.ENew, st *state) Val {
 		site := Site{Mod: fr.mod, Loc: e.Loc}
 		return fr.pkgCall(callee, "", e, &esb.ECall{Target: x.Target, Args: x.Args}, args, st, site)
 	}
-	if id, ok := x.Target.Data.(*esb.EIdentifier); ok && fr.mod.SymbolName(id.Ref) == "Response" && len(args) > 0 {
-		return args[0]
+	if id, ok := x.Target.Data.(*esb.EIdentifier); ok {
+		switch fr.mod.SymbolName(id.Ref) {
+		case "Response", "NextResponse":
+			var v Val
+			if len(args) > 0 {
+				v = args[0]
+			}
+			v.F |= Resp
+			return v
+		case "URL", "URLSearchParams", "Request", "Headers":
+			// new URL(req.url).searchParams: still the client's data.
+			return unionData(args)
+		}
+	}
+	if callee.Pkg != nil && len(callee.Pkg.Path) > 0 && strings.HasPrefix(callee.Pkg.Spec, "next/server") && callee.Pkg.Path[0] == "NextResponse" {
+		var v Val
+		if len(args) > 0 {
+			v = args[0]
+		}
+		v.F |= Resp
+		return v
 	}
 	if callee.Fn != nil {
 		return Val{}
@@ -586,8 +655,13 @@ func (fr *frame) pkgCall(callee Val, method string, e *esb.Expr, x *esb.ECall, a
 		ex, ok = libs.Lookup(p.Spec, p.Path[1])
 	}
 	if !ok {
-		if strings.HasPrefix(p.Spec, "next/server") && len(p.Path) >= 2 && p.Path[len(p.Path)-1] == "json" && len(args) > 0 {
-			return args[0] // NextResponse.json(body)
+		if strings.HasPrefix(p.Spec, "next/server") && len(p.Path) >= 2 {
+			if p.Path[len(p.Path)-1] == "json" && len(args) > 0 {
+				v := args[0] // NextResponse.json(body): the body is what leaks
+				v.F |= Resp
+				return v
+			}
+			return Val{F: Resp} // NextResponse.redirect(), .next(), .rewrite()
 		}
 		return fr.builtinCall(Val{}, method, callee, e, x, args, st, site)
 	}
@@ -684,4 +758,52 @@ func (fr *frame) kindCall(callee Val, kind libs.Kind, what string, e *esb.Expr, 
 		return Val{}
 	}
 	return fr.builtinCall(Val{}, "", callee, e, x, args, st, site)
+}
+
+// runObjectCallbacks runs functions written inside object-literal arguments
+// (`instrument({ name, run: () => next({ ctx }) })`): the callee calls them,
+// and what they do — often the rest of the request — must be seen.
+func (fr *frame) runObjectCallbacks(args []Val, st *state) Val {
+	var out Val
+	for _, a := range args {
+		if a.Fn != nil || len(a.Obj) == 0 {
+			continue
+		}
+		keys := make([]string, 0, len(a.Obj))
+		for k, f := range a.Obj {
+			if f.Fn != nil && f.FnMod == fr.mod && fr.isLocal(f.Fn) {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			var params []Val
+			if fr.wrapper {
+				params = fr.clientParams(a.Obj[k].Fn)
+			}
+			out = Join(out, fr.inline(a.Obj[k].Fn, params, st))
+		}
+	}
+	return out
+}
+
+// assignObj is Object.assign(target, ...sources): the target keeps its own
+// labels, and the sources' fields become its fields (req.userId set by
+// middleware is the caller's id, not client input).
+func assignObj(args []Val) Val {
+	out := args[0]
+	fields := map[string]Val{}
+	for k, v := range out.Obj {
+		fields[k] = v
+	}
+	for _, src := range args[1:] {
+		for k, v := range src.Obj {
+			fields[k] = v
+		}
+		if src.Obj == nil {
+			out = Join(out, src.data())
+		}
+	}
+	out.Obj = fields
+	return out
 }

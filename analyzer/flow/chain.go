@@ -118,6 +118,8 @@ func (e *Engine) runMiddleware(fn *index.Func, c *Chain, validated bool) *Facts 
 		"ctx":         c.Ctx,
 		"parsedInput": input,
 		"clientInput": {F: Client, Origin: &Origin{ID: "clientInput", Mod: fn.Mod, Root: "clientInput"}},
+		"bindArgsClientInputs": {F: Client, Origin: &Origin{ID: "bindArgsClientInputs", Mod: fn.Mod, Root: "bindArgsClientInputs"}},
+		"bindArgsParsedInputs": {F: Client | Validated, Origin: &Origin{ID: "bindArgsParsedInputs", Mod: fn.Mod, Root: "bindArgsParsedInputs"}},
 		"metadata":    {},
 	}}
 	return e.Analyze(fn, []Val{param, {F: Handler}}, c.Authed, false, true)

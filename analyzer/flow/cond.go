@@ -101,6 +101,13 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 			return c
 		case esb.BinOpAssign:
 			return fr.cond(&x.Right, st)
+		case esb.BinOpInstanceof:
+			// `if (res instanceof Response) return res`: the helper answered an
+			// anonymous caller with an error response.
+			if fr.peek(&x.Left, st).Has(AuthOrResp) {
+				c.gate, c.neg = true, true
+			}
+			return c
 		}
 	case *esb.EDot:
 		if x.Name == "success" {

@@ -22,6 +22,9 @@ type Config struct {
 // Summary is what calling a function does, in terms of its parameters.
 type Summary struct {
 	Guard           bool // returns normally only for authenticated callers
+	// RespGuard: returns an error Response to anonymous callers and something
+	// else (the identity, the request) to authenticated ones.
+	RespGuard bool
 	Exits           bool // never returns normally
 	Ret             Val
 	Sensitive       *Op // first sensitive operation
@@ -129,6 +132,16 @@ func summarize(f *Facts) *Summary {
 	for _, r := range f.Returns {
 		s.Ret = Join(s.Ret, r.Val)
 	}
+	unauthResp, authedOther := true, false
+	for _, r := range f.Returns {
+		if r.Authed && !r.Val.Has(Resp) {
+			authedOther = true
+		}
+		if !r.Authed && !r.Val.Has(Resp) {
+			unauthResp = false
+		}
+	}
+	s.RespGuard = !s.Guard && unauthResp && authedOther
 	if s.Guard {
 		// A guard's result is the checked identity: callers need not test it again.
 		if s.Ret.Any(Auth | AuthBox) {
@@ -260,7 +273,7 @@ func (fr *frame) stmt(s *esb.Stmt, st state) state {
 				return st
 			}
 		}
-		*fr.rets = append(*fr.rets, Ret{Site: fr.site(s.Loc), Val: v})
+		*fr.rets = append(*fr.rets, Ret{Site: fr.site(s.Loc), Val: v, Authed: st.authed})
 		if fr.onReturn != nil {
 			fr.onReturn(st)
 		}
@@ -396,6 +409,15 @@ func (fr *frame) ifStmt(x *esb.SIf, st state) state {
 	c := fr.cond(&x.Test, &st)
 	fr.markSuccess(c)
 	yes, no := st, st
+	if v := fr.peek(&x.Test, &st); v.Fn != nil && v.F == 0 {
+		// `if (middleware)` where middleware is a known function: the test is
+		// always true, so the path that skips the block does not exist.
+		no.exited = true
+		if x.NoOrNil.Data == nil {
+			st2 := fr.stmt(&x.Yes, yes)
+			return st2
+		}
+	}
 	if c.pos {
 		yes.authed = true
 	}

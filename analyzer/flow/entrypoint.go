@@ -4,6 +4,7 @@ import (
 	esb "github.com/evanw/esbuild/nextguardast"
 	"github.com/nextguard/nextguard/analyzer/entry"
 	"github.com/nextguard/nextguard/analyzer/index"
+	"github.com/nextguard/nextguard/analyzer/libs"
 	"github.com/nextguard/nextguard/analyzer/result"
 )
 
@@ -108,6 +109,11 @@ func (e *Engine) AnalyzeEntry(en *entry.Entry) *EntryFacts {
 	out.PreAuthed = authed
 	out.Params = params
 	out.Facts = e.Analyze(en.Fn, params, authed, false, false)
+	if libs.IsSignInName(en.Name) {
+		// Sign-in, sign-up, sign-out and password-reset actions are public by
+		// design; their names are the convention every auth tutorial follows.
+		out.Facts.SignIn = true
+	}
 	if out.Chain != nil {
 		for k, v := range out.Chain.Authorized {
 			out.Facts.Authorized[k] = v

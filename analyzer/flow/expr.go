@@ -326,8 +326,14 @@ func (fr *frame) member(base Val, name string, loc esb.Loc) Val {
 	case base.Has(Request):
 		switch name {
 		case "json", "formData", "text", "arrayBuffer", "blob":
-			return Val{F: Client, Origin: &Origin{ID: "the request body", Mod: fr.mod, Loc: loc, Root: "request body"}, Kind: libs.None}
+			// The method itself; calling it yields the body (see builtinCall).
+			return Val{F: Client | Request, Origin: &Origin{ID: "request", Mod: fr.mod, Loc: loc, Root: "request body"}}
 		case "method", "url":
+			return Val{}
+		}
+		if serverSetField[name] {
+			// Set on the request by the app's own middleware (req.auth = {...}),
+			// not sent by the client.
 			return Val{}
 		}
 		v := Val{F: Client | Request, Origin: &Origin{ID: "request." + name, Mod: fr.mod, Loc: loc, Root: "request." + name}}
@@ -345,12 +351,18 @@ func (fr *frame) member(base Val, name string, loc esb.Loc) Val {
 		v := base.data()
 		v.F &^= Rows
 		if base.Origin != nil && name != "" {
-			v.Origin = &Origin{ID: base.Origin.ID + "." + name, Mod: base.Origin.Mod, Loc: base.Origin.Loc, Root: base.Origin.Root}
+			id := name
+			if base.Origin.ID != "" {
+				id = base.Origin.ID + "." + name
+			}
+			v.Origin = &Origin{ID: id, Mod: base.Origin.Mod, Loc: base.Origin.Loc, Root: base.Origin.Root}
 		}
 		return v
 	}
 	if base.Params != 0 || base.KeyParams != 0 {
-		return base.data()
+		v := base.data()
+		v.F |= Member
+		return v
 	}
 	return Val{}
 }
@@ -439,7 +451,7 @@ func (fr *frame) binary(e *esb.Expr, x *esb.EBinary, st *state) Val {
 		l := fr.eval(&x.Left, st)
 		r := fr.eval(&x.Right, st)
 		fr.compare(e, l, r)
-		return Val{F: (l.F | r.F) & (Auth | AuthErr), Params: (l.Params | r.Params)}
+		return compareVal(l, r)
 	case esb.BinOpComma:
 		fr.eval(&x.Left, st)
 		return fr.eval(&x.Right, st)
@@ -477,6 +489,15 @@ func (fr *frame) authorize(o *Origin, loc esb.Loc) {
 	if o == nil {
 		return
 	}
+	// Once checked against the caller, the value identifies something the
+	// caller may act on: what is derived from it from here on is caller-derived
+	// (an emailAccountId verified in middleware scopes every later query).
+	for ref, v := range fr.env {
+		if v.Origin != nil && v.Has(Client) && (v.Origin.ID == o.ID || v.Origin.Root == o.Root && o.Root != "") {
+			v.F |= Caller
+			fr.env[ref] = v
+		}
+	}
 	if _, ok := fr.facts.Authorized[o.ID]; !ok {
 		fr.facts.Authorized[o.ID] = fr.site(loc)
 	}
@@ -508,3 +529,27 @@ func resolveQuery(v Val, returning bool) Val {
 	}
 	return out
 }
+
+// compareVal is the value of a comparison: gateable when an auth result is
+// compared, a secret check when the caller's input is compared with a server
+// secret (directly, or through parameters resolved at the call site).
+func compareVal(l, r Val) Val {
+	authFlags := (l.F | r.F) & (Auth | AuthErr)
+	l, r = l.deep(), r.deep()
+	out := Val{F: Cmp | authFlags, Params: l.Params | r.Params}
+	if l.Has(Env) || r.Has(Env) {
+		out.F |= Env
+	}
+	if l.Has(Client) || r.Has(Client) {
+		out.F |= Client
+	}
+	if l.Has(Env) && r.Has(Client) || r.Has(Env) && l.Has(Client) {
+		out.F |= Secret
+	}
+	return out
+}
+
+// serverSetField are request properties that middleware sets from the session,
+// never parsed from the wire.
+var serverSetField = map[string]bool{"auth": true, "user": true, "session": true, "userId": true, "logger": true, "ctx": true,
+	"context": true, "locals": true, "requestId": true, "emailAccountId": true, "accountId": true, "workspace": true, "team": true, "org": true, "organization": true}

@@ -56,6 +56,8 @@ type Use struct {
 type Ret struct {
 	Site
 	Val Val
+	// Authed: the caller was authenticated on the path to this return.
+	Authed bool
 }
 
 // AuthCall is a call to an auth source; Checked is set once its result gated

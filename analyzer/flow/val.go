@@ -38,6 +38,10 @@ const (
 	Secret                        // comparison with it authenticates (API keys, signatures)
 	Untrusted                     // Supabase getSession(): not proof of identity
 	DTO                           // built from chosen fields (a projection)
+	Resp                          // an HTTP response object (NextResponse.json, new Response)
+	AuthOrResp                    // the caller's identity, or an error Response for anonymous callers
+	Cmp                           // the result of a comparison (Env set: against a server secret)
+	Member                        // a property of a parameter (in a summary): a field, not the whole row
 )
 
 // Origin says where a client-controlled value came from.

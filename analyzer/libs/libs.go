@@ -121,6 +121,9 @@ func init() {
 	add(AuthFactory, "", []string{"lucia"}, "Lucia")
 	add(SignIn, "", []string{"next-auth/react", "next-auth"}, "signIn", "signOut")
 	add(SignIn, "", []string{"@clerk/nextjs/server"}, "signIn")
+	// Checking or hashing a password is what a sign-in/sign-up flow does.
+	add(SignIn, "", []string{"bcrypt", "bcryptjs"}, "compare", "compareSync", "hash", "hashSync")
+	add(SignIn, "", []string{"argon2", "@node-rs/argon2", "@node-rs/bcrypt"}, "verify", "hash")
 
 	// Databases and query builders.
 	add(DBFactory, "", []string{"@prisma/client", "@prisma/client/edge", "@prisma/client/extension"}, "PrismaClient")
@@ -286,3 +289,29 @@ var WriteMethods = map[string]bool{
 	"findByIdAndRemove": true, "replaceOne": true, "insertOne": true, "insertMany": true, "bulkWrite": true, "createManyAndReturn": true, "upsertMany": true,
 	"softDelete": true, "restore": true, "increment": true, "decrement": true, "$executeRaw": true, "$executeRawUnsafe": true,
 }
+
+// IsSignInName reports whether an entry point's name says it is a sign-in,
+// sign-up, sign-out or password-reset flow ("signIn", "loginAction",
+// "handleSignUp", "forgot_password").
+func IsSignInName(name string) bool {
+	n := strings.ToLower(strings.ReplaceAll(name, "_", ""))
+	n = strings.TrimPrefix(n, "handle")
+	for _, suf := range []string{"action", "handler"} {
+		n = strings.TrimSuffix(n, suf)
+	}
+	return signInLower[n]
+}
+
+var signInLower = func() map[string]bool {
+	m := map[string]bool{}
+	for k := range SignInNames {
+		m[strings.ToLower(k)] = true
+	}
+	for _, k := range []string{"signin", "signup", "signout", "login", "logout", "register", "forgotpassword", "resetpassword",
+		"requestpasswordreset", "sendmagiclink", "verifyotp", "verifyemail", "sendotp", "resendotp", "authenticate", "loginwithemail",
+		"signinwithemail", "signupwithemail", "loginwithpassword", "signinwithcredentials", "requestmagiclink", "sendpasswordresetemail",
+		"sendresetpasswordemail", "createaccount", "emaillogin", "passwordreset", "confirmemail", "verifycode", "signinwithmagiclink"} {
+		m[k] = true
+	}
+	return m
+}()
