@@ -114,13 +114,13 @@ func (e *Engine) runMiddleware(fn *index.Func, c *Chain, validated bool) *Facts 
 		input.F |= Validated
 	}
 	param := Val{Obj: map[string]Val{
-		"next":        {F: Handler},
-		"ctx":         c.Ctx,
-		"parsedInput": input,
-		"clientInput": {F: Client, Origin: &Origin{ID: "clientInput", Mod: fn.Mod, Root: "clientInput"}},
+		"next":                 {F: Handler},
+		"ctx":                  c.Ctx,
+		"parsedInput":          input,
+		"clientInput":          {F: Client, Origin: &Origin{ID: "clientInput", Mod: fn.Mod, Root: "clientInput"}},
 		"bindArgsClientInputs": {F: Client, Origin: &Origin{ID: "bindArgsClientInputs", Mod: fn.Mod, Root: "bindArgsClientInputs"}},
 		"bindArgsParsedInputs": {F: Client | Validated, Origin: &Origin{ID: "bindArgsParsedInputs", Mod: fn.Mod, Root: "bindArgsParsedInputs"}},
-		"metadata":    {},
+		"metadata":             {},
 	}}
 	return e.Analyze(fn, []Val{param, {F: Handler}}, c.Authed, false, true)
 }

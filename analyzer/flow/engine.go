@@ -21,10 +21,10 @@ type Config struct {
 
 // Summary is what calling a function does, in terms of its parameters.
 type Summary struct {
-	Guard           bool // returns normally only for authenticated callers
+	Guard bool // returns normally only for authenticated callers
 	// RespGuard: returns an error Response to anonymous callers and something
 	// else (the identity, the request) to authenticated ones.
-	RespGuard bool
+	RespGuard       bool
 	Exits           bool // never returns normally
 	Ret             Val
 	Sensitive       *Op // first sensitive operation
