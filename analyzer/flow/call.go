@@ -293,6 +293,11 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 		v := obj.data()
 		v.F |= obj.F & (Auth | Caller)
 		v.F &^= Rows
+		if obj.F == 0 && obj.Params == 0 && obj.Pkg == nil {
+			// A method of a global (Buffer.from(x), String(x).trim()): the
+			// result is made of the arguments.
+			v = Join(v, unionData(args))
+		}
 		if obj.Has(Rows) && (method == "toJSON" || method == "valueOf") {
 			v.F |= Rows
 		}
@@ -750,6 +755,11 @@ func (fr *frame) kindCall(callee Val, kind libs.Kind, what string, e *esb.Expr, 
 		return Val{Chain: newChain(callee.Pkg)}
 	case libs.ORMHelper:
 		return unionData(args)
+	case libs.Compare:
+		if len(args) >= 2 {
+			return compareVal(args[0], args[1])
+		}
+		return Val{F: Cmp}
 	case kindAuthz:
 		for _, a := range args {
 			fr.authorize(a.Origin, e.Loc)

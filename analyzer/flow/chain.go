@@ -1,8 +1,10 @@
 package flow
 
 import (
+	"fmt"
 	esb "github.com/evanw/esbuild/nextguardast"
 	"github.com/nextguard/nextguard/analyzer/index"
+	"strings"
 )
 
 // Chain is the state of an action-client builder (next-safe-action, zsa): what
@@ -153,7 +155,7 @@ type Invocation struct {
 // and runs it with client input, recording how the handler is called. args are
 // the other call-site arguments (may be nil).
 func (e *Engine) Invocation(hof *index.Func, argIndex int, args []Val) *Invocation {
-	key := invKey{hof.Key(), argIndex}
+	key := invKey{hof.Key(), argIndex, argsKey(args)}
 	if inv, ok := e.invocations()[key]; ok {
 		return inv
 	}
@@ -180,7 +182,10 @@ func (e *Engine) Invocation(hof *index.Func, argIndex int, args []Val) *Invocati
 	// Usually the HOF returns the endpoint function: run it with client input in
 	// the HOF's scope (its parameters are still bound in fr.env).
 	for _, r := range rets {
-		if r.Val.Fn != nil && r.Val.FnMod == fr.mod {
+		if len(facts.Handlers) > 0 {
+			break // the HOF delegated to another wrapper, which runs the handler
+		}
+		if r.Val.Fn != nil && r.Val.FnMod == fr.mod && within(r.Val.Fn, hof) {
 			inner := r.Val.Fn
 			fr.facts = newFacts()
 			var innerRets []Ret
@@ -211,8 +216,24 @@ func (e *Engine) Invocation(hof *index.Func, argIndex int, args []Val) *Invocati
 }
 
 type invKey struct {
-	fn  index.Key
-	arg int
+	fn   index.Key
+	arg  int
+	args string
+}
+
+// argsKey tells apart invocations of one HOF with different arguments:
+// withMiddleware(h, authMiddleware) and withMiddleware(h, undefined) run the
+// handler very differently.
+func argsKey(args []Val) string {
+	var b strings.Builder
+	for _, a := range args {
+		if a.Fn != nil {
+			fmt.Fprintf(&b, "f%s:%d;", a.Fn.Mod.Rel, a.Fn.Body.Loc.Start)
+		} else {
+			fmt.Fprintf(&b, "%d;", a.F)
+		}
+	}
+	return b.String()
 }
 
 func (e *Engine) invocations() map[invKey]*Invocation {
@@ -220,4 +241,10 @@ func (e *Engine) invocations() map[invKey]*Invocation {
 		e.invs = map[invKey]*Invocation{}
 	}
 	return e.invs
+}
+
+// within reports whether fn is written inside outer's body (a closure the HOF
+// returns), as opposed to a function it got from elsewhere.
+func within(fn, outer *index.Func) bool {
+	return fn.Mod == outer.Mod && fn.Body.Loc.Start > outer.Body.Loc.Start && fn.Body.Loc.Start < outer.Body.Block.CloseBraceLoc.Start
 }

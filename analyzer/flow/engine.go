@@ -85,6 +85,9 @@ type frame struct {
 	inlining map[*index.Func]bool
 }
 
+// DebugSummary, when set, observes each computed summary (diagnosis only).
+var DebugSummary func(fn *index.Func, s *Summary)
+
 // DebugWork, when set, observes the work each summary took (diagnosis only).
 var DebugWork func(fn *index.Func, work int)
 
@@ -117,6 +120,9 @@ func (e *Engine) Summarize(fn *index.Func) *Summary {
 	}
 	delete(e.busy, k)
 	s := summarize(f)
+	if DebugSummary != nil {
+		DebugSummary(fn, s)
+	}
 	if e.Budget > 0 {
 		// A summary cut short by the work limit is not the function's summary;
 		// recompute it for the next entry point rather than reuse it.

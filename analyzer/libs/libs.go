@@ -59,6 +59,9 @@ const (
 	Revalidate
 	// Headers: next/headers cookies()/headers(): request data, client-controlled.
 	Headers
+	// Compare: a constant-time comparison (crypto.timingSafeEqual); against a
+	// server secret it authenticates.
+	Compare
 	// ORMHelper: query-building helpers whose result is made of their arguments
 	// (drizzle eq/and/or/inArray, Prisma.sql).
 	ORMHelper
@@ -184,6 +187,9 @@ func init() {
 	add(Verify, "", []string{"jose"}, "jwtVerify", "compactVerify")
 	add(Verify, "", []string{"@octokit/webhooks", "@octokit/webhooks-methods"}, "verify")
 	add(Verify, "", []string{"@upstash/qstash", "@upstash/qstash/nextjs"}, "Receiver", "verifySignatureAppRouter", "verifySignature")
+
+	add(Compare, "", []string{"crypto", "node:crypto"}, "timingSafeEqual")
+	add(Compare, "", []string{"tsscmp", "safe-compare", "secure-compare"}, "default")
 
 	// Rate limiting.
 	add(RateLimit, "", []string{"@upstash/ratelimit"}, "Ratelimit")
