@@ -38,7 +38,7 @@ func checkMissingOwnership(p *Pass) {
 	seen := map[flow.Site]bool{}
 	for _, q := range f.Queries {
 		o := q.IDOrigin
-		if o == nil || !q.Filter.Has(flow.Client) || q.Filter.Has(flow.Caller) || q.RLS {
+		if o == nil || !q.Filter.Has(flow.Client) || q.Filter.Has(flow.Caller) || q.RLS || q.Priv {
 			continue
 		}
 		if authorized(f, o) || seen[q.Site] {

@@ -130,7 +130,7 @@ func (fr *frame) call(e *esb.Expr, x *esb.ECall, st *state) Val {
 
 	switch {
 	case callee.Has(Handler):
-		fr.facts.Handlers = append(fr.facts.Handlers, HandlerCall{Authed: st.authed, Args: args, Site: site})
+		fr.facts.Handlers = append(fr.facts.Handlers, HandlerCall{Authed: st.authed, Priv: st.priv, Args: args, Site: site})
 		return Val{}
 	case callee.Has(Exit):
 		st.exited = true
@@ -141,7 +141,7 @@ func (fr *frame) call(e *esb.Expr, x *esb.ECall, st *state) Val {
 		return fr.dbCall(obj, method, e, x, args, st, site)
 	case obj.Has(Effect) && (method == "constructEvent" || method == "constructEventAsync"):
 		// Stripe webhook signature verification throws on a forged request.
-		st.authed = true
+		st.authed, st.priv = true, true
 		return Val{F: Auth | Caller}
 	case obj.Has(Effect) && method != "":
 		fr.sensitive(site, fr.calleeText(x.Target), obj.What, st, args)
@@ -251,7 +251,10 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 				root = obj.Origin.Root
 			}
 			v := obj.data()
-			v.F = v.F&^(Request|Rows) | Client
+			v.F = v.F&^(Request|Rows|Cred) | Client
+			if credName(key) {
+				v.F |= Cred
+			}
 			v.Origin = &Origin{ID: fr.calleeText(x.Target) + "('" + key + "')", Mod: fr.mod, Loc: e.Loc, Root: root + "." + key}
 			return v
 		}
@@ -406,7 +409,7 @@ func (fr *frame) callFunc(fn *index.Func, x *esb.ECall, args []Val, st *state, s
 		for i, a := range args {
 			if a.Has(Handler) {
 				if inv := fr.e.Invocation(fn, i, args); inv != nil {
-					fr.facts.Handlers = append(fr.facts.Handlers, HandlerCall{Authed: st.authed || inv.Authed, Args: inv.Args, Site: site})
+					fr.facts.Handlers = append(fr.facts.Handlers, HandlerCall{Authed: st.authed || inv.Authed, Priv: st.priv || inv.Priv, Args: inv.Args, Site: site})
 					return Val{}
 				}
 			}
@@ -486,6 +489,11 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 				if a.Has(Caller) {
 					out.F |= Caller
 				}
+				if a.Has(Client) {
+					// A role looked up by a client-chosen id (a workspace
+					// membership) is not a global role.
+					out.F &^= Role
+				}
 				if a.Has(Client) && out.KeyedBy == nil {
 					out.KeyedBy = a.Origin
 				}
@@ -516,7 +524,7 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 	}
 	for _, q := range s.Queries {
 		nq := &Query{Site: site, Desc: name + "() → " + q.Desc, Model: q.Model, Write: q.Write, Whole: q.Whole, Projected: q.Projected,
-			RLS: q.RLS, Authed: st.authed || q.Authed, Via: name, Inner: q}
+			RLS: q.RLS, Authed: st.authed || q.Authed, Priv: st.priv || q.Priv, Via: name, Inner: q}
 		nq.Filter = subst(q.Filter, 0)
 		nq.Data = subst(q.Data, 0)
 		if q.IDOrigin != nil {
@@ -554,6 +562,9 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 	}
 	if s.Guard {
 		st.authed = true
+	}
+	if s.PrivGuard {
+		st.priv = true
 	}
 	if s.Exits {
 		st.exited = true
@@ -741,12 +752,17 @@ func (fr *frame) kindCall(callee Val, kind libs.Kind, what string, e *esb.Expr, 
 	case libs.Headers:
 		return Val{F: Client | Request, Origin: &Origin{ID: name + "()", Mod: fr.mod, Loc: e.Loc, Root: name + "()"}}
 	case libs.Verify:
-		if len(callee.Pkg.Path) <= 1 && callee.Pkg.Path[0] == "Webhook" || callee.Pkg.Path[0] == "Receiver" {
+		if len(callee.Pkg.Path) == 1 && (callee.Pkg.Path[0] == "Webhook" || callee.Pkg.Path[0] == "Receiver") {
+			// new Webhook(secret) / new Receiver(): the verifier; its verify() authenticates.
 			return Val{Pkg: &PkgRef{Spec: callee.Pkg.Spec, Path: []string{callee.Pkg.Path[0], "instance"}}}
 		}
 		// Verification throws on a bad signature or token, so the caller is
-		// authenticated after it and what it returns is their identity.
+		// authenticated after it and what it returns is their identity. A
+		// signed request comes from a trusted sender, not a user.
 		st.authed = true
+		if spec := callee.Pkg.Spec; spec != "jose" && spec != "jsonwebtoken" {
+			st.priv = true // a JWT is a user's session; a webhook signature is not
+		}
 		return Val{F: Auth | Caller}
 	case libs.RateLimit:
 		fr.facts.RateLimited = true

@@ -18,6 +18,8 @@ type Chain struct {
 	Ctx           Val
 	Validated     bool
 	BindValidated bool
+	// Priv: middleware checked a global role (admin-only clients).
+	Priv bool
 	// OwnerChecked: a useValidated middleware tied the input to the caller.
 	OwnerChecked bool
 	Authorized   map[string]Site
@@ -55,15 +57,22 @@ func (fr *frame) chainCall(c *Chain, method string, x *esb.ECall, args []Val, st
 		}
 		facts := fr.e.runMiddleware(args[0].Fn, n, method == "useValidated")
 		authed := len(facts.Handlers) > 0
+		priv := authed
 		for _, h := range facts.Handlers {
 			if !h.Authed {
 				authed = false
+			}
+			if !h.Priv {
+				priv = false
 			}
 			if len(h.Args) > 0 {
 				if ctx, ok := h.Args[0].Obj["ctx"]; ok {
 					n.Ctx = mergeObj(n.Ctx, ctx)
 				}
 			}
+		}
+		if priv {
+			n.Priv = true
 		}
 		if authed {
 			n.Authed = true
@@ -145,6 +154,7 @@ func (e *Engine) ChainOf(m *index.Module, call *esb.ECall) *Chain {
 // Invocation describes how a wrapper runs the handler it was given.
 type Invocation struct {
 	Authed bool
+	Priv   bool
 	Args   []Val
 	// Facts of the wrapper's own code (its sensitive operations, auth calls).
 	Facts *Facts
@@ -197,10 +207,13 @@ func (e *Engine) Invocation(hof *index.Func, argIndex int, args []Val) *Invocati
 	}
 	var inv *Invocation
 	if len(facts.Handlers) > 0 {
-		inv = &Invocation{Authed: true, Facts: facts}
+		inv = &Invocation{Authed: true, Priv: true, Facts: facts}
 		for _, h := range facts.Handlers {
 			if !h.Authed {
 				inv.Authed = false
+			}
+			if !h.Priv {
+				inv.Priv = false
 			}
 			for i, a := range h.Args {
 				if i < len(inv.Args) {
@@ -246,5 +259,23 @@ func (e *Engine) invocations() map[invKey]*Invocation {
 // within reports whether fn is written inside outer's body (a closure the HOF
 // returns), as opposed to a function it got from elsewhere.
 func within(fn, outer *index.Func) bool {
-	return fn.Mod == outer.Mod && fn.Body.Loc.Start > outer.Body.Loc.Start && fn.Body.Loc.Start < outer.Body.Block.CloseBraceLoc.Start
+	if fn.Mod != outer.Mod || fn.Body.Loc.Start <= outer.Body.Loc.Start {
+		return false
+	}
+	end := outer.Body.Block.CloseBraceLoc.Start
+	if end <= outer.Body.Loc.Start {
+		// An expression-bodied arrow (`(h) => async (req) => …`) has no closing
+		// brace; its inner function follows it directly.
+		return !isTopLevel(fn)
+	}
+	return fn.Body.Loc.Start < end
+}
+
+func isTopLevel(fn *index.Func) bool {
+	for _, d := range fn.Mod.Decls {
+		if d.Fn == fn {
+			return true
+		}
+	}
+	return false
 }

@@ -13,6 +13,13 @@ type condInfo struct {
 	checkedRefs []esb.Ref
 	successRefs []esb.Ref
 	gate        bool
+	// role: the gate tests a global role/admin flag.
+	role bool
+	// config: the condition tests only deployment configuration (process.env).
+	config bool
+	// secret: the gate checks a shared secret or signature: the caller is a
+	// trusted machine (cron, webhook sender), not a user with own records.
+	secret bool
 }
 
 // peek evaluates an expression without recording anything: conditions are
@@ -58,11 +65,11 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 		switch x.Op {
 		case esb.BinOpLogicalOr:
 			a, b := fr.cond(&x.Left, st), fr.cond(&x.Right, st)
-			return condInfo{neg: a.neg || b.neg, pos: a.pos && b.pos, gate: a.gate || b.gate,
+			return condInfo{neg: a.neg || b.neg, pos: a.pos && b.pos, gate: a.gate || b.gate, role: a.role || b.role, secret: a.secret || b.secret,
 				checkedRefs: append(a.checkedRefs, b.checkedRefs...), successRefs: append(a.successRefs, b.successRefs...)}
 		case esb.BinOpLogicalAnd:
 			a, b := fr.cond(&x.Left, st), fr.cond(&x.Right, st)
-			return condInfo{pos: a.pos || b.pos, neg: a.neg && b.neg, gate: a.gate || b.gate,
+			return condInfo{pos: a.pos || b.pos, neg: a.neg && b.neg, gate: a.gate || b.gate, role: a.role || b.role, secret: a.secret || b.secret,
 				checkedRefs: append(a.checkedRefs, b.checkedRefs...), successRefs: append(a.successRefs, b.successRefs...)}
 		case esb.BinOpStrictEq, esb.BinOpLooseEq, esb.BinOpStrictNe, esb.BinOpLooseNe:
 			eq := x.Op == esb.BinOpStrictEq || x.Op == esb.BinOpLooseEq
@@ -77,7 +84,8 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 				return c
 			}
 			if isNullish(r) {
-				if lv.Has(Auth) {
+				c.role = lv.Has(Role)
+				if lv.Any(Auth | Role) {
 					c.gate = true
 					c.neg, c.pos = eq, !eq
 				} else if lv.Has(AuthErr) {
@@ -88,15 +96,23 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 			}
 			rv := fr.peek(&r, st)
 			switch {
-			case lv.Has(Auth) && isLiteral(r), rv.Has(Auth) && isLiteral(l):
+			case lv.Any(Auth|Role) && isLiteral(r), rv.Any(Auth|Role) && isLiteral(l):
 				// Role checks: `session?.user?.role !== "admin"` is false for anonymous
 				// callers only when it is an equality test.
 				c.gate = true
 				c.neg, c.pos = !eq, eq
+				c.role = lv.Has(Role) || rv.Has(Role)
 			case lv.Any(Env|Secret) && rv.Has(Client), rv.Any(Env|Secret) && lv.Has(Client):
 				// `token !== process.env.CRON_SECRET`: a shared-secret check.
-				c.gate = true
+				c.gate, c.secret = true, true
 				c.neg, c.pos = !eq, eq
+			case fr.summary && (lv.Has(Env) && rv.Params != 0 && !rv.Has(Env) || rv.Has(Env) && lv.Params != 0 && !lv.Has(Env)):
+				// The same check inside a helper, against a parameter that callers
+				// fill with request data (verifySignature(req)).
+				c.gate, c.secret = true, true
+				c.neg, c.pos = !eq, eq
+			case configOnly(lv) && (isLiteral(r) || configOnly(rv)):
+				c.config = true
 			}
 			return c
 		case esb.BinOpAssign:
@@ -119,13 +135,16 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 		return fr.cond(&x.Value, st)
 	}
 	v := fr.peek(e, st)
+	c.role = v.Has(Role)
 	switch {
-	case v.Has(Auth):
+	case v.Any(Auth | Role):
 		c.pos, c.gate = true, true
 	case v.Has(AuthErr):
 		c.neg, c.gate = true, true
-	case v.Has(Secret):
-		c.pos, c.gate = true, true
+	case v.Has(Secret), fr.summary && v.Has(Cmp|Env) && v.Params != 0:
+		c.pos, c.gate, c.secret = true, true, true
+	case configOnly(v):
+		c.config = true
 	}
 	c.checkedRefs = append(c.checkedRefs, fr.clientRefs(e, st)...)
 	return c
@@ -199,4 +218,11 @@ func (fr *frame) markSuccess(c condInfo) {
 			a.Checked = true
 		}
 	}
+}
+
+// configOnly is a value made only of deployment configuration (process.env),
+// with nothing from the request or the caller.
+func configOnly(v Val) bool {
+	d := v.deep()
+	return d.Has(Env) && !d.Any(Client|Caller|Auth|AuthBox) && d.Params == 0
 }

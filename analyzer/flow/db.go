@@ -33,7 +33,7 @@ func (fr *frame) dbCall(obj Val, method string, e *esb.Expr, x *esb.ECall, args 
 		if obj.Model == "auth" {
 			return fr.supabaseAuth(method, site, st)
 		}
-		q = &Query{Site: site, Desc: fr.calleeText(x.Target), Model: obj.Model, RLS: obj.Has(RLS), Authed: st.authed}
+		q = &Query{Site: site, Desc: fr.calleeText(x.Target), Model: obj.Model, RLS: obj.Has(RLS), Authed: st.authed, Priv: st.priv}
 		fr.facts.Queries = append(fr.facts.Queries, q)
 		fr.facts.Ops = append(fr.facts.Ops, &Op{Site: site, Desc: q.Desc, What: "queries the database", Authed: st.authed})
 	} else {
@@ -55,6 +55,16 @@ func (fr *frame) dbCall(obj Val, method string, e *esb.Expr, x *esb.ECall, args 
 	}
 	if q.Write {
 		fr.markWrite(q)
+	}
+	if q.Filter.Has(Cred) && !q.Write {
+		// Looking up who a presented credential belongs to is the
+		// authentication itself, not an unauthenticated read.
+		q.Authed = true
+		for _, op := range fr.facts.Ops {
+			if op.Site.Loc == q.Site.Loc && op.Site.Mod == q.Site.Mod {
+				op.Authed = true
+			}
+		}
 	}
 	if q.Filter.Has(Client) && q.Filter.Has(Caller) {
 		fr.authorize(q.IDOrigin, site.Loc)
@@ -346,7 +356,7 @@ func (fr *frame) taggedTemplate(e *esb.Expr, x *esb.ETemplate, st *state) Val {
 		text += " ? " + p.TailRaw
 	}
 	site := Site{Mod: fr.mod, Loc: e.Loc}
-	q := &Query{Site: site, Desc: fr.calleeText(x.TagOrNil) + "`…`", Authed: st.authed, Whole: selectStar(text), Filter: parts}
+	q := &Query{Site: site, Desc: fr.calleeText(x.TagOrNil) + "`…`", Authed: st.authed, Priv: st.priv, Whole: selectStar(text), Filter: parts}
 	low := strings.ToLower(text)
 	q.Write = strings.Contains(low, "insert ") || strings.Contains(low, "update ") || strings.Contains(low, "delete ")
 	if parts.Has(Client) && parts.Origin != nil {

@@ -24,7 +24,10 @@ type Summary struct {
 	Guard bool // returns normally only for authenticated callers
 	// RespGuard: returns an error Response to anonymous callers and something
 	// else (the identity, the request) to authenticated ones.
-	RespGuard       bool
+	RespGuard bool
+	// PrivGuard: a guard after which the caller is privileged (an admin, or a
+	// machine that proved a shared secret or signature).
+	PrivGuard       bool
 	Exits           bool // never returns normally
 	Ret             Val
 	Sensitive       *Op // first sensitive operation
@@ -64,6 +67,9 @@ func New(prog *index.Program, cfg Config) *Engine {
 type state struct {
 	authed bool
 	exited bool
+	// priv: the caller passed a global role check (admin); ownership checks do
+	// not apply to what follows.
+	priv bool
 }
 
 type frame struct {
@@ -135,19 +141,23 @@ func summarize(f *Facts) *Summary {
 	s := &Summary{SignIn: f.SignIn, RateLimit: f.RateLimited, AuthCalls: len(f.AuthCalls)}
 	s.Exits = f.NormalExits == 0
 	s.Guard = f.ExitAuthed && f.NormalExits > 0
+	s.PrivGuard = s.Guard && f.ExitPriv
 	for _, r := range f.Returns {
 		s.Ret = Join(s.Ret, r.Val)
 	}
-	unauthResp, authedOther := true, false
+	unauthResp, anyUnauth, authedOther := true, false, false
 	for _, r := range f.Returns {
 		if r.Authed && !r.Val.Has(Resp) {
 			authedOther = true
 		}
-		if !r.Authed && !r.Val.Has(Resp) {
-			unauthResp = false
+		if !r.Authed {
+			anyUnauth = true
+			if !r.Val.Has(Resp) {
+				unauthResp = false
+			}
 		}
 	}
-	s.RespGuard = !s.Guard && unauthResp && authedOther
+	s.RespGuard = !s.Guard && anyUnauth && unauthResp && authedOther
 	if s.Guard {
 		// A guard's result is the checked identity: callers need not test it again.
 		if s.Ret.Any(Auth | AuthBox) {
@@ -182,10 +192,14 @@ func summarize(f *Facts) *Summary {
 // Analyze runs fn's body with the given parameter values. authed says whether
 // the caller is already authenticated (a wrapper's guard ran first).
 func (e *Engine) Analyze(fn *index.Func, params []Val, authed, summary, wrapper bool) *Facts {
+	return e.analyzeFrom(fn, params, state{authed: authed}, summary, wrapper)
+}
+
+func (e *Engine) analyzeFrom(fn *index.Func, params []Val, start state, summary, wrapper bool) *Facts {
 	fr := &frame{e: e, mod: fn.Mod, facts: newFacts(), env: map[esb.Ref]Val{}, summary: summary, wrapper: wrapper, checked: map[esb.Ref]bool{}}
 	var rets []Ret
 	fr.rets = &rets
-	st := fr.runFunc(fn.Args, fn.Body, params, state{authed: authed})
+	st := fr.runFunc(fn.Args, fn.Body, params, start)
 	fr.facts.Returns = rets
 	_ = st
 	return fr.facts
@@ -203,28 +217,35 @@ func (fr *frame) runFunc(args []esb.Arg, body *esb.FnBody, params []Val, st stat
 		}
 		fr.bind(a.Binding, v, &st)
 	}
-	allAuthed := true
+	allAuthed, allPriv := true, true
 	exits := 0
 	fr.facts.ExitAuthed = true
-	st = fr.execFn(body.Block.Stmts, st, &allAuthed, &exits)
+	st = fr.execFn(body.Block.Stmts, st, &allAuthed, &allPriv, &exits)
 	if !st.exited {
 		exits++
 		if !st.authed {
 			allAuthed = false
 		}
+		if !st.priv {
+			allPriv = false
+		}
 	}
 	fr.facts.NormalExits += exits
 	fr.facts.ExitAuthed = allAuthed
+	fr.facts.ExitPriv = allPriv && exits > 0
 	return st
 }
 
 // execFn executes a function body, tracking each return's auth state.
-func (fr *frame) execFn(stmts []esb.Stmt, st state, allAuthed *bool, exits *int) state {
+func (fr *frame) execFn(stmts []esb.Stmt, st state, allAuthed, allPriv *bool, exits *int) state {
 	saved := fr.onReturn
 	fr.onReturn = func(s state) {
 		*exits++
 		if !s.authed {
 			*allAuthed = false
+		}
+		if !s.priv {
+			*allPriv = false
 		}
 	}
 	st = fr.exec(stmts, st)
@@ -383,7 +404,8 @@ func (fr *frame) loopBody(body *esb.Stmt, st state) state {
 	bs := fr.stmt(body, st)
 	// The body may run zero times; what it establishes does not carry over, but a
 	// loop never makes an authenticated path unauthenticated.
-	return state{authed: st.authed, exited: st.exited || (bs.exited && false)}
+	_ = bs
+	return state{authed: st.authed, priv: st.priv, exited: st.exited}
 }
 
 func (fr *frame) bindLoopVar(init *esb.Stmt, v Val, st *state) {
@@ -404,7 +426,7 @@ func merge(a, b state) state {
 	case b.exited:
 		return a
 	}
-	return state{authed: a.authed && b.authed}
+	return state{authed: a.authed && b.authed, priv: a.priv && b.priv}
 }
 
 func (fr *frame) ifStmt(x *esb.SIf, st state) state {
@@ -426,9 +448,16 @@ func (fr *frame) ifStmt(x *esb.SIf, st state) state {
 	}
 	if c.pos {
 		yes.authed = true
+		yes.priv = yes.priv || c.role || c.secret
 	}
 	if c.neg {
 		no.authed = true
+		no.priv = no.priv || c.role || c.secret
+	}
+	if c.config {
+		// `if (process.env.VERCEL !== "1") return`: a deployment switch, not a
+		// door for anonymous callers in production.
+		yes.authed, yes.priv = true, true
 	}
 	yes = fr.stmt(&x.Yes, yes)
 	if x.NoOrNil.Data != nil {

@@ -80,18 +80,18 @@ func (e *Engine) AnalyzeEntry(en *entry.Entry) *EntryFacts {
 		return out
 	}
 	params := e.defaultParams(en)
-	authed := false
+	authed, priv := false, false
 	if en.Wrapper != nil {
 		if c := e.ChainOf(en.WrapperMod, en.Wrapper); c != nil {
 			out.Chain = c
 			out.WrapperName = c.Lib
-			authed = c.Authed
+			authed, priv = c.Authed, c.Priv
 			out.PreValidated = c.Validated
 			out.Passthrough = c.Passthrough > 0 && !c.Authed
 			params = e.chainParams(en, c)
 		} else if inv, name := e.wrapperInvocation(en); inv != nil {
 			out.WrapperName = name
-			authed = inv.Authed
+			authed, priv = inv.Authed, inv.Priv
 			for i := range params {
 				if i < len(inv.Args) {
 					params[i] = inv.Args[i]
@@ -108,7 +108,7 @@ func (e *Engine) AnalyzeEntry(en *entry.Entry) *EntryFacts {
 	}
 	out.PreAuthed = authed
 	out.Params = params
-	out.Facts = e.Analyze(en.Fn, params, authed, false, false)
+	out.Facts = e.analyzeFrom(en.Fn, params, state{authed: authed, priv: priv}, false, false)
 	if libs.IsSignInName(en.Name) {
 		// Sign-in, sign-up, sign-out and password-reset actions are public by
 		// design; their names are the convention every auth tutorial follows.

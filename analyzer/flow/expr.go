@@ -267,6 +267,37 @@ func dbSpec(spec string) bool {
 
 // member is the value of base.name.
 func (fr *frame) member(base Val, name string, loc esb.Loc) Val {
+	v := fr.memberNode(base, name, loc)
+	if roleName(name) && base.KeyedBy == nil && !base.Has(Client) && (base.Any(Caller|Auth) || fr.summary && base.KeyParams != 0) {
+		v.F |= Role
+	}
+	if credName(name) && base.Any(Client|Request) {
+		v.F |= Cred
+	}
+	return v
+}
+
+// roleName: a field that holds a global role or admin flag.
+func roleName(n string) bool {
+	switch strings.ToLower(n) {
+	case "role", "roles", "isadmin", "admin", "issuperadmin", "superadmin", "isstaff", "staff", "adminrole", "globalrole", "issuperuser", "superuser":
+		return true
+	}
+	return false
+}
+
+// credName: a request field or header that carries a credential.
+func credName(n string) bool {
+	l := strings.ToLower(n)
+	switch l {
+	case "authorization", "apikey", "api-key", "api_key", "x-api-key", "token", "access_token", "accesstoken", "session", "sessiontoken",
+		"session_token", "session-token", "publishablekey", "publishable_key", "x-dub-publishable-key", "bearer", "auth-token", "x-auth-token", "secret":
+		return true
+	}
+	return strings.HasSuffix(l, "-api-key") || strings.HasSuffix(l, "_token") || strings.HasSuffix(l, "-token")
+}
+
+func (fr *frame) memberNode(base Val, name string, loc esb.Loc) Val {
 	if f, ok := base.Obj[name]; ok {
 		return f
 	}
@@ -516,10 +547,11 @@ func resolveQuery(v Val, returning bool) Val {
 	if q.Whole && !q.Projected {
 		out.F |= Rows
 	}
-	if q.Filter.Has(Caller) {
+	if q.Filter.Any(Caller | Cred) {
 		// A row looked up by the caller's identity exists only for a real caller
-		// (getUser() reading the user by the verified session id), so testing it
-		// is an authentication check too.
+		// (getUser() reading the user by the verified session id), and one looked
+		// up by a presented credential (a hashed API key, a session token) is the
+		// principal that credential belongs to: testing either authenticates.
 		out.F |= Caller | Auth
 	}
 	out.KeyParams = q.Filter.Params

@@ -29,6 +29,8 @@ type Query struct {
 	Projected bool
 	RLS       bool
 	Authed    bool
+	// Priv: the caller passed a global role check (admin) before the query.
+	Priv bool
 	// Via names the helper the query happens in, when it is not in the entry.
 	Via string
 	// Inner is the query inside the helper (for related locations).
@@ -71,6 +73,7 @@ type AuthCall struct {
 // HandlerCall is where a wrapper runs the wrapped handler.
 type HandlerCall struct {
 	Authed bool
+	Priv   bool
 	Args   []Val
 	Site
 }
@@ -86,6 +89,8 @@ type Facts struct {
 	Authorized map[string]Site // origin ID -> where it was authorized
 	// ExitAuthed: every normal exit (return or end of body) is authenticated.
 	ExitAuthed bool
+	// ExitPriv: every normal exit is privileged (see state.priv).
+	ExitPriv bool
 	// NormalExits counts returns plus a reachable end of body.
 	NormalExits  int
 	SignIn       bool
