@@ -409,7 +409,11 @@ func (fr *frame) callFunc(fn *index.Func, x *esb.ECall, args []Val, st *state, s
 		for i, a := range args {
 			if a.Has(Handler) {
 				if inv := fr.e.Invocation(fn, i, args); inv != nil {
-					fr.facts.Handlers = append(fr.facts.Handlers, HandlerCall{Authed: st.authed || inv.Authed, Priv: st.priv || inv.Priv, Args: inv.Args, Site: site})
+					for _, c := range inv.Calls {
+						c.Authed = c.Authed || st.authed
+						c.Priv = c.Priv || st.priv
+						fr.facts.Handlers = append(fr.facts.Handlers, c)
+					}
 					return Val{}
 				}
 			}
@@ -652,6 +656,11 @@ func (fr *frame) newExpr(e *esb.Expr, x *esb.ENew, st *state) Val {
 	}
 	if callee.Fn != nil {
 		return Val{}
+	}
+	if callee.F == 0 && callee.Params == 0 && callee.Pkg == nil {
+		// new Uint8Array(buf), new Date(x), new TextEncoder(): built from the
+		// arguments.
+		return unionData(args)
 	}
 	return callee
 }

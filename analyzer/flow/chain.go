@@ -155,6 +155,8 @@ func (e *Engine) ChainOf(m *index.Module, call *esb.ECall) *Chain {
 type Invocation struct {
 	Authed bool
 	Priv   bool
+	// Calls are the individual places the handler is run (after delegation).
+	Calls []HandlerCall
 	Args   []Val
 	// Facts of the wrapper's own code (its sensitive operations, auth calls).
 	Facts *Facts
@@ -207,7 +209,7 @@ func (e *Engine) Invocation(hof *index.Func, argIndex int, args []Val) *Invocati
 	}
 	var inv *Invocation
 	if len(facts.Handlers) > 0 {
-		inv = &Invocation{Authed: true, Priv: true, Facts: facts}
+		inv = &Invocation{Authed: true, Priv: true, Facts: facts, Calls: facts.Handlers}
 		for _, h := range facts.Handlers {
 			if !h.Authed {
 				inv.Authed = false

@@ -110,6 +110,14 @@ func (fr *frame) applyMethod(q *Query, obj Val, method string, x *esb.ECall, arg
 			}
 			return
 		}
+		if len(args) > 0 && args[0].Obj != nil {
+			// The options object was built in a variable first.
+			prismaArgsVal(q, args[0])
+			if libs.PrismaRowMethods[method] {
+				q.Whole = true
+			}
+			return
+		}
 	}
 	if q.Model != "" && libs.PrismaRowMethods[method] && len(x.Args) == 0 {
 		q.Whole = true
@@ -392,4 +400,26 @@ func lastWord(s string) string {
 	s = strings.TrimRight(s, " \t\n")
 	i := strings.LastIndexAny(s, " \t\n(.,\"`")
 	return strings.Trim(s[i+1:], "\"`")
+}
+
+// prismaArgsVal reads Prisma options known only as a value (`const args =
+// { where, select }; prisma.x.findUnique(args)`).
+func prismaArgsVal(q *Query, v Val) {
+	if w, ok := v.Obj["where"]; ok {
+		d := w.deep()
+		q.Filter = Join(q.Filter, d)
+		if d.Has(Client) && d.Origin != nil && idLike(d.Origin.ID) && q.IDOrigin == nil {
+			q.IDOrigin = d.Origin
+		}
+	}
+	for _, k := range []string{"data", "create", "update"} {
+		if d, ok := v.Obj[k]; ok {
+			q.Data = Join(q.Data, d.deep())
+		}
+	}
+	for _, k := range []string{"select", "omit"} {
+		if _, ok := v.Obj[k]; ok {
+			q.Projected = true
+		}
+	}
 }

@@ -92,9 +92,17 @@ func (e *Engine) AnalyzeEntry(en *entry.Entry) *EntryFacts {
 		} else if inv, name := e.wrapperInvocation(en); inv != nil {
 			out.WrapperName = name
 			authed, priv = inv.Authed, inv.Priv
+			args := inv.Args
+			if !authed {
+				if calls := identityCalls(en, inv); calls != nil {
+					// The wrapper's anonymous paths do not give this handler what it
+					// destructures (its workspace, its session): it cannot run there.
+					authed, priv, args = true, allPriv(calls), joinArgs(calls)
+				}
+			}
 			for i := range params {
-				if i < len(inv.Args) {
-					params[i] = inv.Args[i]
+				if i < len(args) {
+					params[i] = args[i]
 				}
 			}
 			for _, a := range inv.Args {
@@ -230,4 +238,93 @@ func (e *Engine) wrapperInvocation(en *entry.Entry) (*Invocation, string) {
 	}
 	inv := e.Invocation(b.Decl.Fn, argIndex, args)
 	return inv, b.Decl.Name
+}
+
+// identityCalls returns the authenticated invocations of a handler when every
+// unauthenticated one lacks a field that the handler's first parameter
+// destructures and that the authenticated invocations fill with the caller's
+// identity (dub's withWorkspace runs handlers anonymously only for the
+// anonymous-link route, without session or workspace). Nil when that does not
+// hold.
+func identityCalls(en *entry.Entry, inv *Invocation) []HandlerCall {
+	if en.Fn == nil || len(en.Fn.Args) == 0 {
+		return nil
+	}
+	obj, ok := en.Fn.Args[0].Binding.Data.(*esb.BObject)
+	if !ok {
+		return nil
+	}
+	var keys []string
+	for _, p := range obj.Properties {
+		if s, ok := p.Key.Data.(*esb.EString); ok && !p.IsSpread {
+			keys = append(keys, index.String(s.Value))
+		}
+	}
+	var authed, anon []HandlerCall
+	for _, c := range inv.Calls {
+		if c.Authed {
+			authed = append(authed, c)
+		} else {
+			anon = append(anon, c)
+		}
+	}
+	if len(authed) == 0 {
+		return nil
+	}
+	// A field every authenticated run passes and no anonymous run does exists
+	// because of the authentication (session, workspace, token).
+	identity := func(k string) bool {
+		for _, c := range authed {
+			if len(c.Args) == 0 {
+				return false
+			}
+			if _, ok := c.Args[0].Obj[k]; !ok {
+				return false
+			}
+		}
+		return true
+	}
+	for _, c := range anon {
+		lacks := false
+		for _, k := range keys {
+			if !identity(k) {
+				continue
+			}
+			if len(c.Args) == 0 {
+				lacks = true
+				break
+			}
+			if _, ok := c.Args[0].Obj[k]; !ok {
+				lacks = true
+				break
+			}
+		}
+		if !lacks {
+			return nil
+		}
+	}
+	return authed
+}
+
+func allPriv(calls []HandlerCall) bool {
+	for _, c := range calls {
+		if !c.Priv {
+			return false
+		}
+	}
+	return len(calls) > 0
+}
+
+func joinArgs(calls []HandlerCall) []Val {
+	var out []Val
+	for _, c := range calls {
+		for i, a := range c.Args {
+			if i < len(out) {
+				out[i] = Join(out[i], a)
+			} else {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
 }
