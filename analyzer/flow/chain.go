@@ -157,7 +157,7 @@ type Invocation struct {
 	Priv   bool
 	// Calls are the individual places the handler is run (after delegation).
 	Calls []HandlerCall
-	Args   []Val
+	Args  []Val
 	// Facts of the wrapper's own code (its sensitive operations, auth calls).
 	Facts *Facts
 }
