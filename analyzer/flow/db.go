@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"sort"
 	"strings"
 
 	esb "github.com/evanw/esbuild/nextguardast"
@@ -244,6 +245,9 @@ func (fr *frame) prismaArgs(q *Query, o *esb.EObject, v Val) {
 			q.Data = Join(q.Data, val.deep())
 		case "select", "columns", "omit":
 			q.Projected = true
+			scopedRels(q, val)
+		case "include", "with":
+			scopedRels(q, val)
 		}
 	}
 }
@@ -418,8 +422,23 @@ func prismaArgsVal(q *Query, v Val) {
 		}
 	}
 	for _, k := range []string{"select", "omit"} {
-		if _, ok := v.Obj[k]; ok {
+		if s, ok := v.Obj[k]; ok {
 			q.Projected = true
+			scopedRels(q, s)
 		}
 	}
+	if inc, ok := v.Obj["include"]; ok {
+		scopedRels(q, inc)
+	}
+}
+
+// scopedRels records relations included with a filter on the caller: testing
+// that such a relation is non-empty is a membership check of the parent row.
+func scopedRels(q *Query, inc Val) {
+	for name, rel := range inc.Obj {
+		if w, ok := rel.Obj["where"]; ok && w.deep().Has(Caller) {
+			q.ScopedRels = append(q.ScopedRels, name)
+		}
+	}
+	sort.Strings(q.ScopedRels)
 }

@@ -374,6 +374,11 @@ func (fr *frame) memberNode(base Val, name string, loc esb.Loc) Val {
 	case base.Has(Rows) && name == "data" && base.RowsAt != nil:
 		// Supabase and similar clients resolve to { data, error }: data is the rows.
 		return base
+	case base.RowsAt != nil && base.KeyedBy != nil && hasString(base.RowsAt.ScopedRels, name):
+		// workspace.users where users was included filtered by the caller: the
+		// membership of the caller in the row the client chose.
+		fr.authorize(base.KeyedBy, loc)
+		return Val{F: Caller | Auth}
 	case base.Has(Rows) || base.KeyedBy != nil || base.KeyParams != 0:
 		// A field of a row is not a row; remember which client value chose it,
 		// also for projected rows (`select: { authorId: true }`).
@@ -524,7 +529,8 @@ func (fr *frame) authorize(o *Origin, loc esb.Loc) {
 	// caller may act on: what is derived from it from here on is caller-derived
 	// (an emailAccountId verified in middleware scopes every later query).
 	for ref, v := range fr.env {
-		if v.Origin != nil && v.Has(Client) && (v.Origin.ID == o.ID || v.Origin.Root == o.Root && o.Root != "") {
+		if v.Origin != nil && v.Has(Client) && (v.Origin.ID == o.ID || v.Origin.Root == o.Root && o.Root != "") ||
+			v.KeyedBy != nil && (v.KeyedBy.ID == o.ID || v.KeyedBy.Root == o.Root && o.Root != "") {
 			v.F |= Caller
 			fr.env[ref] = v
 		}
@@ -585,3 +591,12 @@ func compareVal(l, r Val) Val {
 // never parsed from the wire.
 var serverSetField = map[string]bool{"auth": true, "user": true, "session": true, "userId": true, "logger": true, "ctx": true,
 	"context": true, "locals": true, "requestId": true, "emailAccountId": true, "accountId": true, "workspace": true, "team": true, "org": true, "organization": true}
+
+func hasString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

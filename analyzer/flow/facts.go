@@ -31,6 +31,9 @@ type Query struct {
 	Authed    bool
 	// Priv: the caller passed a global role check (admin) before the query.
 	Priv bool
+	// ScopedRels are included relations filtered by the caller
+	// (include: { users: { where: { userId } } }): the membership test.
+	ScopedRels []string
 	// Via names the helper the query happens in, when it is not in the entry.
 	Via string
 	// Inner is the query inside the helper (for related locations).
