@@ -459,9 +459,23 @@ func (fr *frame) ifStmt(x *esb.SIf, st state) state {
 		// door for anonymous callers in production.
 		yes.authed, yes.priv = true, true
 	}
+	// Variables are tracked per path: what an exiting branch assigns
+	// (`workspace = undefined; throw …`) must not leak into the path that
+	// continues, and two continuing branches join.
+	pre := copyEnv(fr.env)
 	yes = fr.stmt(&x.Yes, yes)
+	yesEnv := fr.env
+	fr.env = copyEnv(pre)
 	if x.NoOrNil.Data != nil {
 		no = fr.stmt(&x.NoOrNil, no)
+	}
+	switch {
+	case yes.exited && !no.exited:
+		// keep the no-branch's variables
+	case no.exited && !yes.exited:
+		fr.env = yesEnv
+	case !yes.exited && !no.exited:
+		fr.env = joinEnv(yesEnv, fr.env)
 	}
 	// A path that exits when the check fails makes what follows checked.
 	if yes.exited && !no.exited {
@@ -541,3 +555,27 @@ func idLike(name string) bool {
 }
 
 var _ = libs.None
+
+func copyEnv(env map[esb.Ref]Val) map[esb.Ref]Val {
+	out := make(map[esb.Ref]Val, len(env))
+	for k, v := range env {
+		out[k] = v
+	}
+	return out
+}
+
+// joinEnv merges the variables of two paths that meet.
+func joinEnv(a, b map[esb.Ref]Val) map[esb.Ref]Val {
+	out := make(map[esb.Ref]Val, len(a)+len(b))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		if old, ok := out[k]; ok {
+			out[k] = Join(old, v)
+		} else {
+			out[k] = v
+		}
+	}
+	return out
+}
