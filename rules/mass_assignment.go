@@ -38,7 +38,7 @@ func init() {
 
 // ownerKeyRE and privilegeKeyRE name the columns a caller must never choose.
 var (
-	ownerKeyRE     = regexp.MustCompile(`(?i)^(user|owner|author|creator|created_?by|org|organization|organisation|team|workspace|tenant)(_?id)?$`)
+	ownerKeyRE     = regexp.MustCompile(`(?i)^(user|owner|author|creator|created_?by|org|organization|organisation|team|workspace)(_?id)?$`)
 	privilegeKeyRE = regexp.MustCompile(`(?i)^((is_?)?(admin|super_?user|super_?admin|staff|moderator)|roles?|(user_?)?role_?id|permissions?|scopes?|plan(_?id)?|tier|credits?|balance|(is_?)?(email_?)?verified(_?at)?|stripe_?customer_?id|subscription(_?(id|status|tier|plan))?|access_?level)$`)
 )
 
@@ -57,6 +57,7 @@ func checkMassAssignment(p *Pass) {
 	if f == nil || f.Facts == nil || p.Entry.Fn == nil {
 		return
 	}
+	learnAliases(p.Entry.Fn.Mod)
 	ma := &massCheck{p: p, root: projectRootOf(p.Entry.Fn.Mod), calls: map[*index.Module]map[int32][]*esb.ECall{}, reported: map[string]bool{}}
 	var entryEv *shapeEval
 	seen := map[flow.Site]bool{}
@@ -91,6 +92,11 @@ func (ma *massCheck) entryEvaluator() *shapeEval {
 	for i := range seeds {
 		if i < len(ma.p.Facts.Params) {
 			seeds[i] = shapeOfVal(ma.p.Facts.Params[i], 0)
+		}
+		if ma.p.Facts.Chain != nil && seeds[i] != nil && seeds[i].keys != nil {
+			// An action client's ctx is what its middleware put there (the
+			// session user, a workspace the membership check returned).
+			delete(seeds[i].keys, "ctx")
 		}
 	}
 	if sch := wrapperSchema(e.Wrapper, e.WrapperMod); sch != nil {
@@ -295,6 +301,11 @@ func ormWriteData(c *esb.ECall) []esb.Expr {
 // classify reports what a data expression writes: a whole client object, a
 // spread of one, or ownership/privilege fields from client values.
 func (ma *massCheck) classify(outer, q *flow.Query, c *esb.ECall, cand esb.Expr, ev *shapeEval) {
+	if outer.Priv || q.Priv {
+		// An admin (global role) or a machine caller (cron secret, signed
+		// webhook or queue message) may set any column.
+		return
+	}
 	s := ev.eval(cand, 0)
 	if s == nil || !s.client {
 		return
@@ -343,6 +354,16 @@ func (ma *massCheck) classify(outer, q *flow.Query, c *esb.ECall, cand esb.Expr,
 		if ma.authorized(v) {
 			continue
 		}
+		if kind == "owner" && (ma.p.Facts.Unauth() != nil || !ma.p.Facts.Authenticated()) {
+			// Without authentication there is no "someone else" to tell apart;
+			// that is missing-auth's finding.
+			continue
+		}
+		if kind == "privilege" && !ma.selfWrite(outer, s) {
+			// Setting a role or plan on someone else's record (an invite, a
+			// member's role) is an authorization question, not mass assignment.
+			continue
+		}
 		loc := s.keyLocs[k]
 		if loc.file == nil {
 			loc = srcPos{ev.m.File, cand.Loc.Start}
@@ -357,6 +378,27 @@ func (ma *massCheck) classify(outer, q *flow.Query, c *esb.ECall, cand esb.Expr,
 		ma.report(outer, q, loc, result.Error, msg, help)
 	}
 }
+
+// selfWrite: the row written is the caller's own (an update selected only by
+// caller-derived values, or a create that the server assigns to the caller),
+// or the entry point is anonymous (a sign-up); a privilege field from the
+// client then lets the caller grant it to themselves.
+func (ma *massCheck) selfWrite(outer *flow.Query, s *dataShape) bool {
+	if outer.Filter.F != 0 || outer.Filter.Params != 0 {
+		return outer.Filter.Has(flow.Caller) && !outer.Filter.Has(flow.Client)
+	}
+	if !ma.p.Facts.Authenticated() || ma.p.Facts.SignIn {
+		return true
+	}
+	for k, v := range s.keys {
+		if identityKeyRE.MatchString(k) && (v == nil || !v.client) {
+			return true
+		}
+	}
+	return false
+}
+
+var identityKeyRE = regexp.MustCompile(`(?i)^(user|owner|author|creator|created_?by)(_?id)?$`)
 
 func isNestedWriteKey(k string) bool {
 	switch k {
@@ -538,6 +580,9 @@ type dataShape struct {
 	dynamic    *dataShape
 	dynamicLoc srcPos
 
+	// elem is the element of an array literal (its objects' keys are kept).
+	elem *dataShape
+
 	// overrides are keys assigned or deleted on the object after it was read
 	// (`body.userId = session.user.id`, `delete body.role`).
 	overrides map[string]bool
@@ -653,7 +698,7 @@ func memberShape(s *dataShape, key string) *dataShape {
 // shapeOfVal turns what the analysis knows about a parameter into a shape.
 func shapeOfVal(v flow.Val, depth int) *dataShape {
 	s := &dataShape{}
-	if v.Has(flow.Client) {
+	if v.Has(flow.Client) && !v.Has(flow.Caller) {
 		s.client, s.whole = true, true
 		s.validated = v.Has(flow.Validated)
 		if v.Origin != nil {
@@ -1040,6 +1085,9 @@ func elementShape(s *dataShape) *dataShape {
 	if s == nil || !s.client {
 		return nil
 	}
+	if s.elem != nil {
+		return s.elem
+	}
 	return &dataShape{client: true, whole: true, validated: s.validated, origin: s.originText() + "[]"}
 }
 
@@ -1152,7 +1200,7 @@ func (ev *shapeEval) eval(e esb.Expr, depth int) *dataShape {
 			out = joinShape(out, ev.eval(it, depth+1))
 		}
 		if out != nil && out.client {
-			return &dataShape{client: true, whole: out.whole, validated: out.validated, origin: out.origin}
+			return &dataShape{client: true, whole: out.whole && out.keys == nil, validated: out.validated, origin: out.origin, elem: out}
 		}
 		return nil
 	case *esb.ECall:
@@ -1341,13 +1389,41 @@ func (ev *shapeEval) call(e esb.Expr, x *esb.ECall, depth int) *dataShape {
 		}
 		return v
 	}
-	// Anything else computed from client input is a value the rule cannot see
-	// into: client-controlled, but not known to be a whole object.
-	parts := []*dataShape{recv}
-	for i := range x.Args {
-		parts = append(parts, arg(i))
+	// A method of a client value (`input.email.trim()`) or a conversion
+	// (`String(body.role)`) is still the client's value. Other calls return
+	// something else: a database row, an API response, a verified webhook event.
+	if recv != nil && recv.elem != nil {
+		switch name {
+		case "filter", "slice", "sort", "toSorted", "reverse", "toReversed", "concat":
+			return recv
+		}
 	}
-	return scalarShape(parts...)
+	if recv != nil && recv.client && !recv.whole {
+		return scalarShape(recv)
+	}
+	if recv != nil && recv.client {
+		switch name {
+		case "trim", "toLowerCase", "toUpperCase", "toString", "valueOf", "slice", "substring", "normalize", "at", "replace", "replaceAll", "padStart", "padEnd":
+			return scalarShape(recv)
+		}
+	}
+	if !isDot || isGlobalIdent(ev.m, d.Target, "JSON") {
+		switch name {
+		case "String", "Number", "Boolean", "BigInt", "parseInt", "parseFloat", "decodeURIComponent", "encodeURIComponent", "stringify":
+			var parts []*dataShape
+			for i := range x.Args {
+				parts = append(parts, arg(i))
+			}
+			return scalarShape(parts...)
+		}
+	}
+	return nil
+}
+
+// isGlobalIdent reports the free identifier name (JSON, Object).
+func isGlobalIdent(m *index.Module, e esb.Expr, name string) bool {
+	id, ok := e.Data.(*esb.EIdentifier)
+	return ok && m.SymbolName(id.Ref) == name && m.Decls[id.Ref] == nil
 }
 
 // calleeSourceText is the source text of a call's callee, whitespace folded:

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -50,10 +51,16 @@ func checkRouteCSRF(p *Pass) {
 	if change == nil {
 		return
 	}
+	learnAliases(e.Fn.Mod)
+	learnAliases(e.WrapperMod)
 	sc := newCSRFScan(e.Fn.Mod)
 	sc.fn(e.Fn, 0)
 	if e.Wrapper != nil && e.WrapperMod != nil {
+		// What a wrapper does is known from the analysis (PreAuthed); its body is
+		// read only for defences, not for auth signals.
+		sc.weak++
 		sc.call(e.WrapperMod, e.Wrapper, 0)
+		sc.weak--
 	}
 	if sc.protected != "" || sc.token != "" {
 		return
@@ -117,6 +124,9 @@ func csrfCookieAuth(f *flow.EntryFacts, sc *csrfScan) string {
 	if sc.cookie != "" {
 		return sc.cookie
 	}
+	if sc.session != "" {
+		return sc.session
+	}
 	for _, q := range f.Queries {
 		if q.RLS && q.Write {
 			return "a Supabase client bound to the request's cookies"
@@ -170,7 +180,14 @@ type csrfScan struct {
 	token     string // the header-based authentication found
 	verifies  bool   // a token or signature is verified (jwt.verify, jwtVerify, …)
 	cookie    string // a session cookie read
-	seen      map[index.Key]bool
+	session   string // a call to a cookie-session auth source, possibly in a helper
+	// weak > 0 while reading code that may not run for this request (a wrapper's
+	// other branches, functions handed on as values): defences found there
+	// count, auth signals do not.
+	weak int
+	// secrets are variables holding a server secret.
+	secrets map[esb.Ref]bool
+	seen    map[index.Key]bool
 }
 
 func newCSRFScan(m *index.Module) *csrfScan {
@@ -190,14 +207,23 @@ func (sc *csrfScan) fn(fn *index.Func, depth int) {
 
 func (sc *csrfScan) stmts(m *index.Module, stmts []esb.Stmt, depth int) {
 	taint := csrfHeaderVars(m, stmts)
+	secrets := secretVars(m, stmts)
 	checked := func(e *esb.Expr) {
 		for _, h := range csrfHeadersIn(m, e, taint) {
-			if what, ok := csrfHeaders[h]; ok && sc.protected == "" {
+			if sc.protected != "" {
+				break
+			}
+			if what, ok := csrfHeaders[h]; ok {
 				sc.protected = what + " check"
+			} else if customHeader(h) {
+				// A cross-site page cannot send a custom header without a CORS
+				// preflight, so requiring one defends against CSRF.
+				sc.protected = "a required custom header (" + code(h) + ")"
 			}
 		}
 	}
 	var calls []*esb.ECall
+	var refs []esb.Expr
 	v := &astwalk.Visitor{
 		OnStmt: func(s *esb.Stmt) bool {
 			switch x := s.Data.(type) {
@@ -225,7 +251,7 @@ func (sc *csrfScan) stmts(m *index.Module, stmts []esb.Stmt, depth int) {
 				case esb.BinOpStrictEq, esb.BinOpStrictNe, esb.BinOpLooseEq, esb.BinOpLooseNe:
 					checked(&x.Left)
 					checked(&x.Right)
-					if mentionsProcessEnv(&x.Left) || mentionsProcessEnv(&x.Right) {
+					if secretCompare(&x.Left, &x.Right, secrets) || secretCompare(&x.Right, &x.Left, secrets) {
 						sc.verifies = true
 						if sc.token == "" {
 							sc.token = "a shared secret from process.env"
@@ -234,6 +260,12 @@ func (sc *csrfScan) stmts(m *index.Module, stmts []esb.Stmt, depth int) {
 				}
 			case *esb.ECall:
 				calls = append(calls, x)
+				for _, a := range x.Args {
+					switch a.Data.(type) {
+					case *esb.EIdentifier, *esb.EImportIdentifier:
+						refs = append(refs, a) // a function handed on (withMiddleware(handler, authMiddleware))
+					}
+				}
 				name := csrfCallee(m, x.Target)
 				if signatureCalls[name] && sc.token == "" {
 					sc.token = "a signature check (`" + name + "`)"
@@ -243,6 +275,9 @@ func (sc *csrfScan) stmts(m *index.Module, stmts []esb.Stmt, depth int) {
 				}
 				if csrfCallRE.MatchString(name) && sc.protected == "" {
 					sc.protected = "a CSRF check (`" + name + "`)"
+				}
+				if sc.session == "" && sc.weak == 0 && sessionCall(m, x, name) {
+					sc.session = code(name + "()")
 				}
 				if spec := importSpecOf(m, x.Target); strings.Contains(strings.ToLower(spec), "csrf") && sc.protected == "" {
 					sc.protected = "a CSRF library (`" + spec + "`)"
@@ -278,6 +313,61 @@ func (sc *csrfScan) stmts(m *index.Module, stmts []esb.Stmt, depth int) {
 	for _, c := range calls {
 		sc.call(m, c, depth+1)
 	}
+	for _, r := range refs {
+		if depth+1 <= csrfMaxHelperDepth {
+			if fn := resolveHelperFunc(sc.root, m, r); fn != nil {
+				sc.weak++
+				sc.fn(fn, depth+1)
+				sc.weak--
+			}
+		}
+	}
+}
+
+// proxyHeaderRE names headers proxies and platforms add to every request: their
+// presence says nothing about who sent the request.
+var proxyHeaderRE = regexp.MustCompile(`^x-(forwarded|real-ip|vercel|middleware|nextjs|invoke|matched-path|request-id|amzn|amz|cloud-trace|client-ip|original|envoy|b3|datadog|correlation|powered-by|nf-|now-)`)
+
+// customHeader: a non-standard request header a browser only sends cross-site
+// after a CORS preflight.
+func customHeader(h string) bool {
+	return strings.HasPrefix(h, "x-") && !proxyHeaderRE.MatchString(h) && !tokenHeaderRE.MatchString(h)
+}
+
+// constString resolves a string literal, or a constant holding one, in this
+// module or imported from another project module.
+func constString(m *index.Module, e esb.Expr, depth int) (string, bool) {
+	if depth > 4 || m == nil {
+		return "", false
+	}
+	switch x := e.Data.(type) {
+	case *esb.EString:
+		return index.String(x.Value), true
+	case *esb.ETemplate:
+		if x.TagOrNil.Data == nil && len(x.Parts) == 0 {
+			return index.String(x.HeadCooked), true
+		}
+	case *esb.EIdentifier:
+		if d := m.Decls[x.Ref]; d != nil && d.Init != nil && len(d.Path) == 0 {
+			return constString(m, *d.Init, depth+1)
+		}
+	case *esb.EImportIdentifier:
+		imp := m.Imports[x.Ref]
+		if imp == nil || imp.Target.File == "" || imp.Name == "*" {
+			return "", false
+		}
+		root := projectRootOf(m)
+		mm := loadHelperModule(root, imp.Target.File)
+		if mm == nil {
+			return "", false
+		}
+		if ex := mm.Exports[imp.Name]; ex != nil && ex.HasLocal {
+			if d := mm.Decls[ex.Local]; d != nil && d.Init != nil && len(d.Path) == 0 {
+				return constString(mm, *d.Init, depth+1)
+			}
+		}
+	}
+	return "", false
 }
 
 // call follows a call to a project function.
@@ -304,21 +394,45 @@ func (sc *csrfScan) headerRead(m *index.Module, x *esb.ECall, taint map[esb.Ref]
 	if len(x.Args) == 0 {
 		return
 	}
-	s, ok := x.Args[0].Data.(*esb.EString)
+	raw, ok := constString(m, x.Args[0], 0)
 	if !ok {
 		return
 	}
-	name := strings.ToLower(index.String(s.Value))
+	name := strings.ToLower(raw)
 	d := x.Target.Data.(*esb.EDot)
 	if mentionsCookieStore(m, d.Target, taint) {
-		if sessionCookieRE.MatchString(name) && sc.cookie == "" {
-			sc.cookie = "the " + code(index.String(s.Value)) + " cookie"
+		if sessionCookieRE.MatchString(name) && sc.cookie == "" && sc.weak == 0 {
+			sc.cookie = "the " + code(raw) + " cookie"
 		}
 		return
 	}
-	if _, csrf := csrfHeaders[name]; !csrf && tokenHeaderRE.MatchString(name) && sc.token == "" {
+	// `.has("authorization")` only tests presence (often for logging); the
+	// value has to be read to authenticate with it.
+	if _, csrf := csrfHeaders[name]; !csrf && d.Name == "get" && tokenHeaderRE.MatchString(name) && sc.token == "" {
 		sc.token = "the " + code(name) + " header"
 	}
+}
+
+// sessionCall reports a call to an auth source that reads the session cookie
+// (seen in helpers, where the analysis does not report auth calls whose result
+// the helper does not return).
+func sessionCall(m *index.Module, x *esb.ECall, name string) bool {
+	switch name {
+	case "getServerSession", "getIronSession", "getKindeServerSession", "currentUser", "validateRequest", "getSession", "getClaims":
+		return true
+	case "auth":
+		// NextAuth v5 / Clerk `auth()`: a bare call of an imported function.
+		_, ok := x.Target.Data.(*esb.EImportIdentifier)
+		return ok
+	case "getUser":
+		// supabase.auth.getUser()
+		if d, ok := x.Target.Data.(*esb.EDot); ok {
+			if dd, ok := d.Target.Data.(*esb.EDot); ok && dd.Name == "auth" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // csrfHeaderVars finds variables that hold a request header or cookie value, or
@@ -370,8 +484,8 @@ func csrfHeadersIn(m *index.Module, e *esb.Expr, taint map[esb.Ref]string) []str
 		switch y := x.Data.(type) {
 		case *esb.ECall:
 			if d, ok := y.Target.Data.(*esb.EDot); ok && (d.Name == "get" || d.Name == "has") && len(y.Args) > 0 {
-				if s, ok := y.Args[0].Data.(*esb.EString); ok && !mentionsCookieStore(m, d.Target, taint) {
-					out = append(out, strings.ToLower(index.String(s.Value)))
+				if name, ok := constString(m, y.Args[0], 0); ok && !mentionsCookieStore(m, d.Target, taint) {
+					out = append(out, strings.ToLower(name))
 				}
 			}
 		case *esb.EIdentifier:
@@ -460,16 +574,62 @@ func isLogCall(target esb.Expr) bool {
 	return false
 }
 
-func mentionsProcessEnv(e *esb.Expr) bool {
+func secretEnv(e *esb.Expr, secrets map[esb.Ref]bool) bool {
 	found := false
 	v := &astwalk.Visitor{OnExpr: func(x *esb.Expr) bool {
-		if d, ok := x.Data.(*esb.EDot); ok && d.Name == "env" {
-			_, found = d.Target.Data.(*esb.EIdentifier) // process.env
+		if id, ok := x.Data.(*esb.EIdentifier); ok && secrets[id.Ref] {
+			found = true
+			return false
+		}
+		// process.env.CRON_SECRET, env.API_KEY (a validated env object)
+		if d, ok := x.Data.(*esb.EDot); ok && secretEnvRE.MatchString(d.Name) {
+			switch t := d.Target.Data.(type) {
+			case *esb.EDot:
+				found = t.Name == "env"
+			case *esb.EIdentifier, *esb.EImportIdentifier:
+				found = true
+			}
 		}
 		return !found
 	}}
 	v.Expr(e)
 	return found
+}
+
+// secretVars finds variables initialised from a server secret
+// (`const expected = process.env.CRON_SECRET`).
+func secretVars(m *index.Module, stmts []esb.Stmt) map[esb.Ref]bool {
+	out := map[esb.Ref]bool{}
+	v := &astwalk.Visitor{OnStmt: func(s *esb.Stmt) bool {
+		if l, ok := s.Data.(*esb.SLocal); ok {
+			for i := range l.Decls {
+				d := &l.Decls[i]
+				if d.ValueOrNil.Data != nil && secretEnv(&d.ValueOrNil, out) {
+					for _, ref := range bindingRefList(d.Binding) {
+						out[ref] = true
+					}
+				}
+			}
+		}
+		return true
+	}}
+	v.Stmts(stmts)
+	return out
+}
+
+var secretEnvRE = regexp.MustCompile(`(?i)secret|token|api_?key|password|passwd|signing|webhook`)
+
+// secretCompare: `token !== process.env.CRON_SECRET`, a value compared with a
+// server secret (not `process.env.NODE_ENV === "production"`).
+func secretCompare(secret, other *esb.Expr, secrets map[esb.Ref]bool) bool {
+	if !secretEnv(secret, secrets) || secretEnv(other, secrets) {
+		return false
+	}
+	switch other.Data.(type) {
+	case *esb.EString, *esb.ENumber, *esb.EBoolean, *esb.ENull, *esb.EUndefined, *esb.ETemplate:
+		return false
+	}
+	return true
 }
 
 // csrfCallee is the last name of a call target: `verifyOrigin`, `constructEvent`.
@@ -612,7 +772,94 @@ func loadHelperModule(root, rel string) *index.Module {
 	if pm == nil {
 		return nil
 	}
-	m := index.Build(filepath.ToSlash(rel), pm, func(string) index.Target { return index.Target{} })
+	from := filepath.ToSlash(rel)
+	m := index.Build(from, pm, func(spec string) index.Target {
+		if f := resolveHelperSpec(root, from, spec); f != "" {
+			return index.Target{File: f}
+		}
+		return index.Target{}
+	})
 	helperModCache[key] = m
 	return m
+}
+
+// helperAliases maps, per project root, import prefixes such as "@/" to the
+// directory they stand for, learned from imports the analysis resolved.
+var helperAliases = map[string]map[string]string{}
+
+// learnAliases records the path aliases a resolved module's imports reveal
+// (`@/utils/x` → apps/web/utils/x.ts gives "@/" → "apps/web/").
+func learnAliases(m *index.Module) {
+	root := projectRootOf(m)
+	if m == nil || root == "" {
+		return
+	}
+	helperModMu.Lock()
+	defer helperModMu.Unlock()
+	as := helperAliases[root]
+	if as == nil {
+		as = map[string]string{}
+		helperAliases[root] = as
+	}
+	for _, imp := range m.Imports {
+		if imp.Target.File == "" || strings.HasPrefix(imp.Spec, ".") {
+			continue
+		}
+		file := strings.TrimSuffix(imp.Target.File, path.Ext(imp.Target.File))
+		file = strings.TrimSuffix(file, "/index")
+		for j := 0; j < len(imp.Spec); j++ {
+			if imp.Spec[j] != '/' {
+				continue
+			}
+			rest := imp.Spec[j+1:]
+			if rest == "" || !(file == rest || strings.HasSuffix(file, "/"+rest)) {
+				continue
+			}
+			prefix := imp.Spec[:j+1]
+			if _, ok := as[prefix]; !ok {
+				as[prefix] = file[:len(file)-len(rest)]
+			}
+			break
+		}
+	}
+}
+
+var helperExts = []string{".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts"}
+
+// resolveHelperSpec resolves a relative or aliased import of a module the rules
+// loaded themselves; packages and unknown aliases resolve to "".
+func resolveHelperSpec(root, from, spec string) string {
+	var base string
+	switch {
+	case strings.HasPrefix(spec, "./") || strings.HasPrefix(spec, "../"):
+		base = path.Join(path.Dir(from), spec)
+	default:
+		best := ""
+		for prefix, dir := range helperAliases[root] {
+			if strings.HasPrefix(spec, prefix) && len(prefix) > len(best) {
+				best = prefix
+				base = dir + spec[len(prefix):]
+			}
+		}
+		if best == "" {
+			return ""
+		}
+	}
+	if strings.HasPrefix(base, "../") || base == ".." {
+		return ""
+	}
+	cands := []string{base}
+	stem := strings.TrimSuffix(base, path.Ext(base))
+	for _, ext := range helperExts {
+		cands = append(cands, base+ext, stem+ext)
+	}
+	for _, ext := range helperExts {
+		cands = append(cands, base+"/index"+ext)
+	}
+	for _, c := range cands {
+		if info, err := os.Stat(filepath.Join(root, filepath.FromSlash(c))); err == nil && info.Mode().IsRegular() {
+			return c
+		}
+	}
+	return ""
 }
