@@ -32,6 +32,9 @@ type Entry struct {
 	Wrapper *esb.ECall
 	// WrapperMod is the module where Wrapper appears.
 	WrapperMod *index.Module
+	// Inner is a second wrapper between Wrapper and the handler
+	// (`client.action(withAuditLogging("x", async (...) => …))`), or nil.
+	Inner *esb.ECall
 	BoundArgs  int
 }
 
@@ -110,15 +113,35 @@ func Find(prog *index.Program, mods []*index.Module, layout Layout) []*Entry {
 // dedupe drops an inline entry that is also a file-level one (a "use server"
 // body inside a "use server" file): one function, one entry.
 func dedupe(in []*Entry) []*Entry {
-	seen := map[index.Key]bool{}
+	type key struct {
+		fn   index.Key
+		file string
+		kind string
+		name string
+	}
+	fileLevel := map[index.Key]bool{}
+	for _, e := range in {
+		if e.Fn != nil && e.Directive == "file" {
+			fileLevel[e.Fn.Key()] = true
+		}
+	}
+	dup := map[key]bool{}
 	out := in[:0]
 	for _, e := range in {
-		if e.Fn != nil {
-			if seen[e.Fn.Key()] {
-				continue
-			}
-			seen[e.Fn.Key()] = true
+		// A "use server" body inside a "use server" file is one action; but one
+		// handler exported twice (`export { h as GET, h as POST }`, or
+		// re-exported by another route file) is two endpoints.
+		if e.Fn != nil && e.Directive == "inline" && fileLevel[e.Fn.Key()] {
+			continue
 		}
+		k := key{file: e.Mod.Rel, kind: e.Kind, name: e.Name + e.Method}
+		if e.Fn != nil {
+			k.fn = e.Fn.Key()
+		}
+		if dup[k] {
+			continue
+		}
+		dup[k] = true
 		out = append(out, e)
 	}
 	return out
@@ -202,6 +225,33 @@ func wrapped(e *Entry, m *index.Module, init esb.Expr, prog *index.Program, dept
 				e.Wrapper = x
 				e.WrapperMod = m
 				return e
+			}
+		}
+		// `withApiWrapper({ handler: async ({ req }) => … })`: the handler is a
+		// property of an options object.
+		for i := len(x.Args) - 1; i >= 0; i-- {
+			if f := handlerProperty(m, x.Args[i]); f != nil {
+				e.Fn = f
+				e.Wrapper = x
+				e.WrapperMod = m
+				return e
+			}
+		}
+		// `client.action(withLogging("name", async (...) => …))`: a project
+		// wrapper inside the builder's call.
+		for i := len(x.Args) - 1; i >= 0; i-- {
+			inner, ok := x.Args[i].Data.(*esb.ECall)
+			if !ok {
+				continue
+			}
+			for j := len(inner.Args) - 1; j >= 0; j-- {
+				if f := m.FuncFromExpr("", inner.Args[j]); f != nil {
+					e.Fn = f
+					e.Wrapper = x
+					e.WrapperMod = m
+					e.Inner = inner
+					return e
+				}
 			}
 		}
 		// `wrap(handler)` where handler is a named function declared elsewhere.
@@ -362,4 +412,36 @@ func countBindings(prog *index.Program, mods []*index.Module, entries []*Entry) 
 			v.Stmts(m.AST.Parts[i].Stmts)
 		}
 	}
+}
+
+// handlerProperty finds the function an options object passes as its handler:
+// the property named handler (or fn/action/run), else the only function.
+func handlerProperty(m *index.Module, arg esb.Expr) *index.Func {
+	o, ok := arg.Data.(*esb.EObject)
+	if !ok {
+		return nil
+	}
+	var only *index.Func
+	count := 0
+	for _, p := range o.Properties {
+		if p.ValueOrNil.Data == nil {
+			continue
+		}
+		f := m.FuncFromExpr("", p.ValueOrNil)
+		if f == nil {
+			continue
+		}
+		count++
+		only = f
+		if s, ok := p.Key.Data.(*esb.EString); ok {
+			switch index.String(s.Value) {
+			case "handler", "fn", "action", "run", "execute":
+				return f
+			}
+		}
+	}
+	if count == 1 {
+		return only
+	}
+	return nil
 }

@@ -230,13 +230,21 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 	}
 	switch name {
 	case "fetch":
-		secret := false
+		// A call made with a server secret matters when the caller steers it:
+		// client data in the URL or body (in a helper: its parameters). A
+		// license or feature-flag lookup with a fixed request is not an action
+		// an anonymous caller can abuse.
+		secret, steered := false, false
 		for _, a := range args {
-			if a.deep().Has(Env) {
+			d := a.deep()
+			if d.Has(Env) {
 				secret = true
 			}
+			if d.Has(Client) || d.Params != 0 {
+				steered = true
+			}
 		}
-		if secret {
+		if secret && steered {
 			fr.sensitive(site, "fetch", "calls a third-party API with a server secret", st, args)
 		}
 		return Val{}
@@ -657,6 +665,11 @@ func (fr *frame) newExpr(e *esb.Expr, x *esb.ENew, st *state) Val {
 	if callee.Fn != nil {
 		return Val{}
 	}
+	if name := ctorName(fr.mod, x.Target); name == "PrismaClient" || name == "PrismaClientExtended" {
+		// A Prisma client generated to a custom path (often not committed):
+		// the class name is unambiguous.
+		return Val{F: DB, Kind: libs.DBFactory}
+	}
 	if callee.F == 0 && callee.Params == 0 && callee.Pkg == nil {
 		// new Uint8Array(buf), new Date(x), new TextEncoder(): built from the
 		// arguments.
@@ -780,6 +793,13 @@ func (fr *frame) kindCall(callee Val, kind libs.Kind, what string, e *esb.Expr, 
 		return Val{Chain: newChain(callee.Pkg)}
 	case libs.ORMHelper:
 		return unionData(args)
+	case libs.Identity:
+		for _, a := range args {
+			if a.Fn != nil {
+				return a
+			}
+		}
+		return unionData(args)
 	case libs.Compare:
 		if len(args) >= 2 {
 			return compareVal(args[0], args[1])
@@ -841,4 +861,23 @@ func assignObj(args []Val) Val {
 	}
 	out.Obj = fields
 	return out
+}
+
+// ctorName is the name a constructor is imported or declared as.
+func ctorName(m *index.Module, e esb.Expr) string {
+	var ref esb.Ref
+	switch t := e.Data.(type) {
+	case *esb.EIdentifier:
+		ref = t.Ref
+	case *esb.EImportIdentifier:
+		ref = t.Ref
+	case *esb.EDot:
+		return t.Name
+	default:
+		return ""
+	}
+	if imp := m.Imports[ref]; imp != nil && imp.Name != "default" && imp.Name != "*" {
+		return imp.Name
+	}
+	return m.SymbolName(ref)
 }

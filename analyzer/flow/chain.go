@@ -167,7 +167,14 @@ type Invocation struct {
 // and runs it with client input, recording how the handler is called. args are
 // the other call-site arguments (may be nil).
 func (e *Engine) Invocation(hof *index.Func, argIndex int, args []Val) *Invocation {
-	key := invKey{hof.Key(), argIndex, argsKey(args)}
+	return e.invocation(hof, argIndex, args, nil, false)
+}
+
+// invocation is Invocation with the values the endpoint the HOF returns is
+// called with (nil: client input) and whether that caller already
+// authenticated (a wrapper nested inside an action client).
+func (e *Engine) invocation(hof *index.Func, argIndex int, args []Val, endpoint []Val, authed bool) *Invocation {
+	key := invKey{hof.Key(), argIndex, argsKey(args) + argsKey(endpoint) + fmt.Sprint(authed)}
 	if inv, ok := e.invocations()[key]; ok {
 		return inv
 	}
@@ -202,7 +209,11 @@ func (e *Engine) Invocation(hof *index.Func, argIndex int, args []Val) *Invocati
 			fr.facts = newFacts()
 			var innerRets []Ret
 			fr.rets = &innerRets
-			fr.runFunc(inner.Args, inner.Body, fr.clientParams(inner), state{})
+			params := endpoint
+			if params == nil {
+				params = fr.clientParams(inner)
+			}
+			fr.runFunc(inner.Args, inner.Body, params, state{authed: authed})
 			facts = fr.facts
 			break
 		}

@@ -117,6 +117,12 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 			return c
 		case esb.BinOpAssign:
 			return fr.cond(&x.Right, st)
+		case esb.BinOpIn:
+			// `"apiKeyId" in authentication`: the auth result has that shape.
+			if v := fr.peek(&x.Right, st); v.Any(Auth | AuthBox) {
+				c.gate, c.pos = true, true
+			}
+			return c
 		case esb.BinOpInstanceof:
 			// `if (res instanceof Response) return res`: the helper answered an
 			// anonymous caller with an error response.

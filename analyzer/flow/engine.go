@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	esb "github.com/evanw/esbuild/nextguardast"
+	"github.com/nextguard/nextguard/analyzer/astwalk"
 	"github.com/nextguard/nextguard/analyzer/index"
 	"github.com/nextguard/nextguard/analyzer/libs"
 )
@@ -196,7 +197,16 @@ func (e *Engine) Analyze(fn *index.Func, params []Val, authed, summary, wrapper 
 }
 
 func (e *Engine) analyzeFrom(fn *index.Func, params []Val, start state, summary, wrapper bool) *Facts {
-	fr := &frame{e: e, mod: fn.Mod, facts: newFacts(), env: map[esb.Ref]Val{}, summary: summary, wrapper: wrapper, checked: map[esb.Ref]bool{}}
+	return e.analyzeIn(fn, params, start, summary, wrapper, nil)
+}
+
+// analyzeIn runs fn with outer variables already known (env may be nil):
+// an inline action sees what its component computed before it.
+func (e *Engine) analyzeIn(fn *index.Func, params []Val, start state, summary, wrapper bool, env map[esb.Ref]Val) *Facts {
+	if env == nil {
+		env = map[esb.Ref]Val{}
+	}
+	fr := &frame{e: e, mod: fn.Mod, facts: newFacts(), env: env, summary: summary, wrapper: wrapper, checked: map[esb.Ref]bool{}}
 	var rets []Ret
 	fr.rets = &rets
 	st := fr.runFunc(fn.Args, fn.Body, params, start)
@@ -578,4 +588,62 @@ func joinEnv(a, b map[esb.Ref]Val) map[esb.Ref]Val {
 		}
 	}
 	return out
+}
+
+// outerEnv runs the function that encloses an inline action (a Server
+// Component) and returns its variables: the action's closure. Next.js
+// encrypts closed-over values, so the client cannot forge them; a session
+// the component loaded is the session the action sees.
+func (e *Engine) outerEnv(fn *index.Func) map[esb.Ref]Val {
+	outer := enclosing(fn)
+	if outer == nil {
+		return nil
+	}
+	fr := &frame{e: e, mod: outer.Mod, facts: newFacts(), env: map[esb.Ref]Val{}, checked: map[esb.Ref]bool{}}
+	var rets []Ret
+	fr.rets = &rets
+	params := make([]Val, len(outer.Args))
+	for i, a := range outer.Args {
+		// A page's props (params, searchParams) come from the URL.
+		params[i] = Val{F: Client, Origin: &Origin{ID: "props", Mod: outer.Mod, Loc: a.Binding.Loc, Root: "props"}}
+	}
+	fr.runFunc(outer.Args, outer.Body, params, state{})
+	return fr.env
+}
+
+// enclosing finds the innermost function of fn's module whose body contains fn.
+func enclosing(fn *index.Func) *index.Func {
+	var best *index.Func
+	start := fn.Body.Loc.Start
+	consider := func(args []esb.Arg, body *esb.FnBody, loc esb.Loc, arrow, async bool) {
+		end := body.Block.CloseBraceLoc.Start
+		if body.Loc.Start < start && start < end && (best == nil || body.Loc.Start > best.Body.Loc.Start) {
+			best = fn.Mod.FuncOf("", loc, args, body, arrow, async)
+		}
+	}
+	v := &astwalk.Visitor{}
+	v.OnStmt = func(s *esb.Stmt) bool {
+		if f, ok := s.Data.(*esb.SFunction); ok {
+			consider(f.Fn.Args, &f.Fn.Body, s.Loc, false, f.Fn.IsAsync)
+		}
+		if d, ok := s.Data.(*esb.SExportDefault); ok {
+			if f, ok := d.Value.Data.(*esb.SFunction); ok {
+				consider(f.Fn.Args, &f.Fn.Body, d.Value.Loc, false, f.Fn.IsAsync)
+			}
+		}
+		return true
+	}
+	v.OnExpr = func(x *esb.Expr) bool {
+		switch f := x.Data.(type) {
+		case *esb.EArrow:
+			consider(f.Args, &f.Body, x.Loc, true, f.IsAsync)
+		case *esb.EFunction:
+			consider(f.Fn.Args, &f.Fn.Body, x.Loc, false, f.Fn.IsAsync)
+		}
+		return true
+	}
+	for i := range fn.Mod.AST.Parts {
+		v.Stmts(fn.Mod.AST.Parts[i].Stmts)
+	}
+	return best
 }

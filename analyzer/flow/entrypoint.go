@@ -89,6 +89,17 @@ func (e *Engine) AnalyzeEntry(en *entry.Entry) *EntryFacts {
 			out.PreValidated = c.Validated
 			out.Passthrough = c.Passthrough > 0 && !c.Authed
 			params = e.chainParams(en, c)
+			if en.Inner != nil {
+				if inv, name := e.innerInvocation(en, params, authed); inv != nil {
+					out.WrapperName += " + " + name
+					authed = authed || inv.Authed
+					for i := range params {
+						if i < len(inv.Args) {
+							params[i] = inv.Args[i]
+						}
+					}
+				}
+			}
 		} else if inv, name := e.wrapperInvocation(en); inv != nil {
 			out.WrapperName = name
 			authed, priv = inv.Authed, inv.Priv
@@ -116,7 +127,15 @@ func (e *Engine) AnalyzeEntry(en *entry.Entry) *EntryFacts {
 	}
 	out.PreAuthed = authed
 	out.Params = params
-	out.Facts = e.analyzeFrom(en.Fn, params, state{authed: authed, priv: priv}, false, false)
+	var env map[esb.Ref]Val
+	if en.Directive == "inline" {
+		// The component's own auth check does not protect the action (its id
+		// can be called without rendering the page), but values it captured
+		// are encrypted by Next.js: testing a captured session is a check.
+		env = e.outerEnv(en.Fn)
+		e.Budget = EntryBudget
+	}
+	out.Facts = e.analyzeIn(en.Fn, params, state{authed: authed, priv: priv}, false, false, env)
 	if libs.IsSignInName(en.Name) {
 		// Sign-in, sign-up, sign-out and password-reset actions are public by
 		// design; their names are the convention every auth tutorial follows.
@@ -232,8 +251,27 @@ func (e *Engine) wrapperInvocation(en *entry.Entry) (*Invocation, string) {
 			}
 		}
 		args[i] = fr.eval(&c.Args[i], &st)
+		if o, ok := c.Args[i].Data.(*esb.EObject); ok && args[i].Obj != nil {
+			// The handler inside an options object: mark that property.
+			for _, p := range o.Properties {
+				if p.ValueOrNil.Data == nil {
+					continue
+				}
+				if f := en.WrapperMod.FuncFromExpr("", p.ValueOrNil); f != nil && f == en.Fn {
+					if s, ok := p.Key.Data.(*esb.EString); ok {
+						obj := make(map[string]Val, len(args[i].Obj))
+						for k, v := range args[i].Obj {
+							obj[k] = v
+						}
+						obj[index.String(s.Value)] = Val{F: Handler}
+						args[i].Obj = obj
+						argIndex = -2 - i // found, inside an object
+					}
+				}
+			}
+		}
 	}
-	if argIndex < 0 {
+	if argIndex == -1 {
 		return nil, ""
 	}
 	inv := e.Invocation(b.Decl.Fn, argIndex, args)
@@ -327,4 +365,40 @@ func joinArgs(calls []HandlerCall) []Val {
 		}
 	}
 	return out
+}
+
+// innerInvocation resolves a project wrapper nested inside an action client's
+// .action() and runs the endpoint it returns with the client's parameters.
+func (e *Engine) innerInvocation(en *entry.Entry, params []Val, authed bool) (*Invocation, string) {
+	c := en.Inner
+	var ref esb.Ref
+	switch t := c.Target.Data.(type) {
+	case *esb.EIdentifier:
+		ref = t.Ref
+	case *esb.EImportIdentifier:
+		ref = t.Ref
+	default:
+		return nil, ""
+	}
+	b := e.Prog.ResolveRef(en.WrapperMod, ref)
+	if b.Decl == nil || b.Decl.Fn == nil {
+		return nil, ""
+	}
+	fr := &frame{e: e, mod: en.WrapperMod, facts: newFacts(), env: map[esb.Ref]Val{}, checked: map[esb.Ref]bool{}}
+	var rets []Ret
+	fr.rets = &rets
+	args := make([]Val, len(c.Args))
+	argIndex := -1
+	st := state{}
+	for i := range c.Args {
+		if f := en.WrapperMod.FuncFromExpr("", c.Args[i]); f != nil && f == en.Fn {
+			argIndex = i
+			continue
+		}
+		args[i] = fr.eval(&c.Args[i], &st)
+	}
+	if argIndex < 0 {
+		return nil, ""
+	}
+	return e.invocation(b.Decl.Fn, argIndex, args, params, authed), b.Decl.Name
 }

@@ -172,7 +172,12 @@ func (e *Engine) refVal(m *index.Module, ref esb.Ref) Val {
 		return e.declVal(b.Mod, b.Decl)
 	}
 	if imp := m.Imports[ref]; imp != nil {
-		return e.configured(imp.Name, imp.Spec)
+		// A project import that leads nowhere we can read (a re-export of a
+		// generated, uncommitted client): judge it like a package import.
+		if c := e.configured(imp.Name, imp.Spec); c.Kind != libs.None || c.F != 0 {
+			return c
+		}
+		return e.pkgVal(imp.Spec, imp.Name)
 	}
 	return e.configured(m.SymbolName(ref), "")
 }
@@ -439,6 +444,11 @@ func (fr *frame) object(x *esb.EObject, st *state) Val {
 			continue
 		}
 		out.Obj[name] = resolveQuery(fr.eval(&p.ValueOrNil, st), false)
+		if out.Obj[name].Has(Auth) {
+			// `apiKey ? { apiKeyId: apiKey.id } : null`: an object built from the
+			// identity stands for it.
+			out.F |= Auth
+		}
 	}
 	return out
 }

@@ -62,6 +62,9 @@ const (
 	// Compare: a constant-time comparison (crypto.timingSafeEqual); against a
 	// server secret it authenticates.
 	Compare
+	// Identity: returns (a memoised version of) the function it is given
+	// (React cache, unstable_cache, memoize).
+	Identity
 	// ORMHelper: query-building helpers whose result is made of their arguments
 	// (drizzle eq/and/or/inArray, Prisma.sql).
 	ORMHelper
@@ -178,7 +181,10 @@ func init() {
 
 	// Control flow.
 	add(Exit, "", []string{"next/navigation"}, "redirect", "permanentRedirect", "notFound", "unauthorized", "forbidden")
-	add(Revalidate, "", []string{"next/cache"}, "revalidatePath", "revalidateTag", "unstable_cache", "updateTag", "refresh")
+	add(Revalidate, "", []string{"next/cache"}, "revalidatePath", "revalidateTag", "updateTag", "refresh")
+	add(Identity, "", []string{"next/cache"}, "unstable_cache")
+	add(Identity, "", []string{"react"}, "cache")
+	add(Identity, "", []string{"lodash", "lodash-es", "lodash/memoize", "memoize-one", "p-memoize", "micro-memoize", "memoizee"}, "memoize", "default")
 	add(Headers, "", []string{"next/headers"}, "cookies", "headers")
 
 	// Signatures and tokens.
