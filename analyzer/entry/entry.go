@@ -34,8 +34,8 @@ type Entry struct {
 	WrapperMod *index.Module
 	// Inner is a second wrapper between Wrapper and the handler
 	// (`client.action(withAuditLogging("x", async (...) => …))`), or nil.
-	Inner *esb.ECall
-	BoundArgs  int
+	Inner     *esb.ECall
+	BoundArgs int
 }
 
 // Methods a Route Handler may export.
