@@ -785,6 +785,17 @@ func (fr *frame) kindCall(callee Val, kind libs.Kind, what string, e *esb.Expr, 
 		if spec := callee.Pkg.Spec; spec != "jose" && spec != "jsonwebtoken" {
 			st.priv = true // a JWT is a user's session; a webhook signature is not
 		}
+		// verifySignatureAppRouter(handler), serve(handler): the handler runs
+		// only for verified requests.
+		var out Val
+		for i, a := range args {
+			if a.Fn != nil && a.FnMod == fr.mod && i < len(x.Args) && isFuncLit(x.Args[i]) {
+				out = Join(out, fr.inline(a.Fn, fr.clientParams(a.Fn), st))
+			}
+		}
+		if out.F != 0 || out.Fn != nil {
+			return out
+		}
 		return Val{F: Auth | Caller}
 	case libs.RateLimit:
 		fr.facts.RateLimited = true

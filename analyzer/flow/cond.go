@@ -69,6 +69,14 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 				checkedRefs: append(a.checkedRefs, b.checkedRefs...), successRefs: append(a.successRefs, b.successRefs...)}
 		case esb.BinOpLogicalAnd:
 			a, b := fr.cond(&x.Left, st), fr.cond(&x.Right, st)
+			// `verificationToken !== "" && token !== verificationToken`: the
+			// configuration part holds in production; the rest decides.
+			if a.config && !a.gate {
+				return b
+			}
+			if b.config && !b.gate {
+				return a
+			}
 			return condInfo{pos: a.pos || b.pos, neg: a.neg && b.neg, gate: a.gate || b.gate, role: a.role || b.role, secret: a.secret || b.secret,
 				checkedRefs: append(a.checkedRefs, b.checkedRefs...), successRefs: append(a.successRefs, b.successRefs...)}
 		case esb.BinOpStrictEq, esb.BinOpLooseEq, esb.BinOpStrictNe, esb.BinOpLooseNe:

@@ -100,6 +100,14 @@ func (e *Engine) AnalyzeEntry(en *entry.Entry) *EntryFacts {
 					}
 				}
 			}
+		} else if inv, name := e.nestedInvocation(en); inv != nil {
+			out.WrapperName = name
+			authed, priv = inv.Authed, inv.Priv
+			for i := range params {
+				if i < len(inv.Args) {
+					params[i] = inv.Args[i]
+				}
+			}
 		} else if inv, name := e.wrapperInvocation(en); inv != nil {
 			out.WrapperName = name
 			authed, priv = inv.Authed, inv.Priv
@@ -401,4 +409,61 @@ func (e *Engine) innerInvocation(en *entry.Entry, params []Val, authed bool) (*I
 		return nil, ""
 	}
 	return e.invocation(b.Decl.Fn, argIndex, args, params, authed), b.Decl.Name
+}
+
+// nestedInvocation handles `outer(..., inner(..., handler))` with project (or
+// package) HOFs: the outer wrapper runs what the inner one returns, and the
+// inner one runs the handler. Package wrappers we cannot read (withAxiom) are
+// transparent.
+func (e *Engine) nestedInvocation(en *entry.Entry) (*Invocation, string) {
+	if en.Inner == nil || en.Wrapper == nil {
+		return nil, ""
+	}
+	outer := en.Wrapper
+	var ref esb.Ref
+	switch t := outer.Target.Data.(type) {
+	case *esb.EIdentifier:
+		ref = t.Ref
+	case *esb.EImportIdentifier:
+		ref = t.Ref
+	default:
+		return nil, ""
+	}
+	params := e.defaultParams(en)
+	authed, priv := false, false
+	name := calleeName(en.WrapperMod, outer)
+	if b := e.Prog.ResolveRef(en.WrapperMod, ref); b.Decl != nil && b.Decl.Fn != nil {
+		fr := &frame{e: e, mod: en.WrapperMod, facts: newFacts(), env: map[esb.Ref]Val{}, checked: map[esb.Ref]bool{}}
+		var rets []Ret
+		fr.rets = &rets
+		args := make([]Val, len(outer.Args))
+		idx := -1
+		st := state{}
+		for i := range outer.Args {
+			if c, ok := outer.Args[i].Data.(*esb.ECall); ok && c == en.Inner {
+				idx = i
+				continue
+			}
+			args[i] = fr.eval(&outer.Args[i], &st)
+		}
+		if idx < 0 {
+			return nil, ""
+		}
+		if inv := e.Invocation(b.Decl.Fn, idx, args); inv != nil {
+			authed, priv = inv.Authed, inv.Priv
+			for i := range params {
+				if i < len(inv.Args) {
+					params[i] = inv.Args[i]
+				}
+			}
+		}
+	}
+	innerInv, innerName := e.innerInvocation(en, params, authed)
+	if innerInv == nil {
+		return &Invocation{Authed: authed, Priv: priv, Args: params}, name
+	}
+	innerInv2 := *innerInv
+	innerInv2.Authed = innerInv.Authed || authed
+	innerInv2.Priv = innerInv.Priv || priv
+	return &innerInv2, name + " + " + innerName
 }

@@ -364,7 +364,7 @@ func (fr *frame) memberNode(base Val, name string, loc esb.Loc) Val {
 		case "json", "formData", "text", "arrayBuffer", "blob":
 			// The method itself; calling it yields the body (see builtinCall).
 			return Val{F: Client | Request, Origin: &Origin{ID: "request", Mod: fr.mod, Loc: loc, Root: "request body"}}
-		case "method", "url":
+		case "method":
 			return Val{}
 		}
 		if serverSetField[name] {

@@ -192,7 +192,9 @@ func init() {
 	add(Verify, "", []string{"jsonwebtoken"}, "verify")
 	add(Verify, "", []string{"jose"}, "jwtVerify", "compactVerify")
 	add(Verify, "", []string{"@octokit/webhooks", "@octokit/webhooks-methods"}, "verify")
-	add(Verify, "", []string{"@upstash/qstash", "@upstash/qstash/nextjs"}, "Receiver", "verifySignatureAppRouter", "verifySignature")
+	add(Verify, "", []string{"@upstash/qstash", "@upstash/qstash/nextjs"}, "Receiver", "verifySignatureAppRouter", "verifySignature", "verifySignatureEdge")
+	add(Verify, "", []string{"@upstash/workflow/nextjs"}, "serve")
+	add(Verify, "", []string{"@slack/bolt", "@slack/events-api"}, "verifyRequestSignature")
 
 	add(Compare, "", []string{"crypto", "node:crypto"}, "timingSafeEqual")
 	add(Compare, "", []string{"tsscmp", "safe-compare", "secure-compare"}, "default")
