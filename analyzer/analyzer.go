@@ -97,8 +97,10 @@ func Run(ctx context.Context, opts Options) (*result.Result, error) {
 	models, modelDiags := loadModels(proj)
 	res.Errors = append(res.Errors, modelDiags...)
 	fields := sensitiveFields(models, cfg.SensitiveFields)
+	shared := &rules.ProjectContext{Files: rels, TSConfigs: proj.TSConfigs, Program: prog, Resolver: res0, Engine: eng, SensitiveFields: fields}
 	for _, en := range entries {
 		facts := analyzeEntry(eng, en, col)
+		shared.Entries = append(shared.Entries, rules.EntryResult{Entry: en, Facts: facts})
 		res.EntryPoints = append(res.EntryPoints, inventory(en, facts))
 		if facts == nil {
 			continue
@@ -119,11 +121,13 @@ func Run(ctx context.Context, opts Options) (*result.Result, error) {
 			col.run(r, en.Mod.Rel, func() { r.CheckEntry(pass) })
 		}
 	}
+	reader := cachedReader(root, files)
 	for _, r := range enabled {
 		if r.CheckProject == nil {
 			continue
 		}
-		pp := rules.NewProjectPass(root, proj.PackageDirs, cachedReader(root, files), cfg, col.reporter(r, nil))
+		pp := rules.NewProjectPass(root, proj.PackageDirs, reader, cfg, col.reporter(r, nil))
+		pp.Project = shared
 		col.run(r, "", func() { r.CheckProject(pp) })
 	}
 	res.Errors = append(res.Errors, prog.Diagnostics()...)

@@ -26,7 +26,13 @@ import (
 var driverRules = map[string]bool{analyzer.UnusedSuppression: true}
 
 // exampleRules are the rules whose Bad/Good examples are run.
-var exampleRules = []string{"missing-auth", "missing-ownership", "missing-validation", "raw-orm-return", analyzer.UnusedSuppression}
+var exampleRules = []string{"missing-auth", "missing-ownership", "missing-validation", "raw-orm-return", "route-csrf", "mass-assignment",
+	"secret-exposure", "missing-rate-limit", "server-action-for-reads", "client-prop-leak", analyzer.UnusedSuppression}
+
+// projectRules look at components and client code, not only at entry points:
+// their examples are several files (split on "// file:" lines) and need not
+// be Server Action files.
+var projectRules = []string{"secret-exposure", "server-action-for-reads", "client-prop-leak"}
 
 // headings are the fixed second-level sections of a rule doc, in order.
 var headings = []string{
@@ -242,12 +248,14 @@ func TestDocExamples(t *testing.T) {
 }
 
 func runExample(t *testing.T, id string, ex example) {
-	isRoute := strings.HasPrefix(ex.path, "pages/api/") || strings.HasSuffix(strings.TrimSuffix(ex.path, filepath.Ext(ex.path)), "/route")
-	if !isRoute && !strings.Contains(ex.text, `"use server"`) {
-		t.Errorf("docs/rules/%s.md:%d: the example is not self-contained: a Server Action file starts with \"use server\";\n%s", id, ex.line, ex.text)
+	files := splitFiles(ex.path, ex.text)
+	if !slices.Contains(projectRules, id) {
+		isRoute := strings.HasPrefix(ex.path, "pages/api/") || strings.HasSuffix(strings.TrimSuffix(ex.path, filepath.Ext(ex.path)), "/route")
+		if !isRoute && !strings.Contains(ex.text, `"use server"`) {
+			t.Errorf("docs/rules/%s.md:%d: the example is not self-contained: a Server Action file starts with \"use server\";\n%s", id, ex.line, ex.text)
+		}
 	}
 	dir := t.TempDir()
-	files := map[string]string{ex.path: ex.text}
 	for p, s := range fixture {
 		if _, ok := files[p]; !ok {
 			files[p] = s
@@ -305,4 +313,32 @@ func listFindings(fs []result.Finding) string {
 		fmt.Fprintf(&b, "%s:%d:%d %s %s: %s\n", f.File, f.Line, f.Column, f.Severity, f.RuleID, f.Message)
 	}
 	return b.String()
+}
+
+// splitFiles cuts an example into files at its "// file: path" lines; text
+// before the first such line belongs to the default path.
+func splitFiles(path, text string) map[string]string {
+	files := map[string]string{}
+	cur := path
+	var b strings.Builder
+	flush := func() {
+		if strings.TrimSpace(b.String()) != "" || cur == path {
+			files[cur] = b.String()
+		}
+		b.Reset()
+	}
+	for i, line := range strings.Split(text, "\n") {
+		if p, ok := strings.CutPrefix(strings.TrimSpace(line), "// file:"); ok && i > 0 {
+			flush()
+			cur = strings.TrimSpace(p)
+			continue
+		}
+		b.WriteString(line)
+		b.WriteString("\n")
+	}
+	flush()
+	if strings.TrimSpace(files[path]) == "" {
+		delete(files, path)
+	}
+	return files
 }

@@ -15,16 +15,13 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
-	"weak"
 
 	esb "github.com/evanw/esbuild/nextguardast"
 
 	"github.com/nextguard/nextguard/analyzer/astwalk"
-	"github.com/nextguard/nextguard/analyzer/config"
 	"github.com/nextguard/nextguard/analyzer/discover"
 	"github.com/nextguard/nextguard/analyzer/flow"
 	"github.com/nextguard/nextguard/analyzer/index"
@@ -32,37 +29,6 @@ import (
 	"github.com/nextguard/nextguard/analyzer/schema"
 	"github.com/nextguard/nextguard/analyzer/source"
 )
-
-// runState is what this package's rules share within one analyzer run. The
-// run is identified by its *config.Config, which the driver passes unchanged to
-// every Pass and ProjectPass of the run; the state goes away with it.
-type runState struct {
-	mu   sync.Mutex
-	scan *projectScan
-	// readActions are the read-only Server Actions CheckEntry of
-	// server-action-for-reads found, for its CheckProject.
-	readActions []*readAction
-}
-
-var runs sync.Map // weak.Pointer[config.Config] → *runState
-
-// stateFor returns the run's shared state, or nil when the settings do not
-// identify a run (unit tests that pass nil or another Settings).
-func stateFor(s Settings) *runState {
-	c, ok := s.(*config.Config)
-	if !ok || c == nil {
-		return nil
-	}
-	key := weak.Make(c)
-	if v, ok := runs.Load(key); ok {
-		return v.(*runState)
-	}
-	v, loaded := runs.LoadOrStore(key, &runState{})
-	if !loaded {
-		runtime.AddCleanup(c, func(k weak.Pointer[config.Config]) { runs.Delete(k) }, key)
-	}
-	return v.(*runState)
-}
 
 // projectScan is the lazy second view of the project.
 type projectScan struct {
@@ -90,20 +56,30 @@ type projectScan struct {
 
 	compOnce   sync.Once
 	components []*serverComponent
+
+	// fields is the driver's model lookup, when it gave one.
+	fields func(string) ([]string, bool)
 }
 
-// scanFor returns the run's project view, building it on first use.
+// scanFor returns the run's project view: the driver's program and engine
+// when the run provides them, else (unit tests) one built from the files.
 func scanFor(p *ProjectPass) *projectScan {
-	st := stateFor(p.Settings)
-	if st == nil {
+	if p.Project == nil {
 		return newProjectScan(p)
 	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if st.scan == nil || st.scan.root != p.Root {
-		st.scan = newProjectScan(p)
-	}
-	return st.scan
+	c := p.Project
+	c.scanOnce.Do(func() {
+		s := &projectScan{root: p.Root, read: p.ReadFile, packageDirs: p.PackageDirs, settings: map[string][]string{},
+			files: c.Files, tsconfigs: c.TSConfigs, prog: c.Program, resolver: c.Resolver, eng: c.Engine, fields: c.SensitiveFields}
+		for _, k := range []string{"include", "exclude", "authSources", "authGuards", "authorizationHelpers", "validators", "dbClients", "rateLimiters", "sensitiveFields"} {
+			s.settings[k] = settingStrings(p.Settings, k)
+		}
+		// The driver's program and engine are ready: mark them built.
+		s.progOnce.Do(func() {})
+		s.engOnce.Do(func() {})
+		c.scan = s
+	})
+	return c.scan
 }
 
 func settingStrings(s Settings, key string) []string {
@@ -180,6 +156,9 @@ func (s *projectScan) engine() *flow.Engine {
 // sensitiveFields names the sensitive fields of a Prisma model, like the
 // driver's Pass.SensitiveFields; known is false when no schema defines it.
 func (s *projectScan) sensitiveFields(model string) (fields []string, known bool) {
+	if s.fields != nil {
+		return s.fields(model)
+	}
 	s.schemaOnce.Do(func() {
 		var files []string
 		for _, d := range s.packageDirs {

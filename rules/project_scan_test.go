@@ -1,14 +1,11 @@
 package rules
 
 import (
-	"runtime"
 	"testing"
-	"time"
 
 	esb "github.com/evanw/esbuild/nextguardast"
 
 	"github.com/nextguard/nextguard/analyzer/astwalk"
-	"github.com/nextguard/nextguard/analyzer/config"
 )
 
 func TestFileDirectives(t *testing.T) {
@@ -30,39 +27,6 @@ func TestFileDirectives(t *testing.T) {
 			t.Errorf("fileDirectives(%q) = %v, %v; want %v, %v", c.text, client, server, c.client, c.server)
 		}
 	}
-}
-
-// The run state lives as long as the run's configuration and no longer.
-func TestRunStateIsReleasedWithTheRun(t *testing.T) {
-	cfg := &config.Config{}
-	st := stateFor(cfg)
-	if st == nil || stateFor(cfg) != st {
-		t.Fatal("stateFor does not return one state per configuration")
-	}
-	if stateFor(&config.Config{}) == st {
-		t.Fatal("two runs share a state")
-	}
-	if stateFor(nil) != nil {
-		t.Fatal("nil settings have a state")
-	}
-	st.readActions = append(st.readActions, &readAction{name: "x"})
-	cfg = nil
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		runtime.GC()
-		n := 0
-		runs.Range(func(k, v any) bool {
-			if v == st {
-				n++
-			}
-			return true
-		})
-		if n == 0 {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatal("the run state outlived its configuration")
 }
 
 func TestRewriteReturnsLeavesTheModuleAlone(t *testing.T) {

@@ -9,6 +9,10 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/nextguard/nextguard/analyzer/entry"
+	"github.com/nextguard/nextguard/analyzer/flow"
+	"github.com/nextguard/nextguard/analyzer/index"
+	"github.com/nextguard/nextguard/analyzer/resolve"
 	"github.com/nextguard/nextguard/analyzer/result"
 	"github.com/nextguard/nextguard/analyzer/source"
 )
@@ -68,7 +72,33 @@ type ProjectPass struct {
 	ReadFile func(rel string) (*source.File, error)
 	// Settings is the rule configuration from nextguard.json (may be nil).
 	Settings Settings
-	report   func(Diagnostic)
+	// Project is what the driver already built for the run (nil in unit tests
+	// that only give files): the parsed program, the flow engine, and every
+	// entry point with its facts. Project rules share it instead of analysing
+	// the project a second time.
+	Project *ProjectContext
+	report  func(Diagnostic)
+}
+
+// ProjectContext is the run's analysis, shared by the project-level checks.
+type ProjectContext struct {
+	Files     []string // source files, relative to Root, sorted
+	TSConfigs []string
+	Program   *index.Program
+	Resolver  *resolve.Resolver
+	Engine    *flow.Engine
+	Entries   []EntryResult
+	// SensitiveFields answers for Prisma models (may be nil).
+	SensitiveFields func(model string) ([]string, bool)
+
+	scanOnce sync.Once
+	scan     *projectScan
+}
+
+// EntryResult is one entry point and what the analysis found.
+type EntryResult struct {
+	Entry *entry.Entry
+	Facts *flow.EntryFacts
 }
 
 // Report records a diagnostic.

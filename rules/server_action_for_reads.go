@@ -110,24 +110,28 @@ func recordReadAction(p *Pass) {
 	a := &readAction{file: p.Entry.Mod.File, rel: p.Entry.Mod.Rel, name: p.Entry.Name, loc: p.Entry.Loc, reads: reads}
 	if h, ok := p.Settings.(ActionCallers); ok {
 		reportReadAction(p.Report, a, h.ActionCalls(p.Entry))
-		return
-	}
-	if st := stateFor(p.Settings); st != nil {
-		st.mu.Lock()
-		st.readActions = append(st.readActions, a)
-		st.mu.Unlock()
 	}
 }
 
+// checkServerActionForReads finds the read-only actions among the run's entry
+// points and the client code that calls them.
 func checkServerActionForReads(p *ProjectPass) {
-	st := stateFor(p.Settings)
-	if st == nil {
+	if p.Project == nil {
 		return
 	}
-	st.mu.Lock()
-	actions := st.readActions
-	st.readActions = nil
-	st.mu.Unlock()
+	if _, ok := p.Settings.(ActionCallers); ok {
+		return // reported per entry
+	}
+	var actions []*readAction
+	for _, r := range p.Project.Entries {
+		pass := &Pass{Entry: r.Entry, Facts: r.Facts, Settings: p.Settings}
+		if !entryIsServerAction(r.Entry) || r.Facts == nil {
+			continue
+		}
+		if reads, ok := readOnlyAction(pass); ok {
+			actions = append(actions, &readAction{file: r.Entry.Mod.File, rel: r.Entry.Mod.Rel, name: r.Entry.Name, loc: r.Entry.Loc, reads: reads})
+		}
+	}
 	if len(actions) == 0 {
 		return
 	}
