@@ -8,6 +8,7 @@ package docs_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 	"github.com/nextguard/nextguard/analyzer/result"
 	"github.com/nextguard/nextguard/docs"
 	"github.com/nextguard/nextguard/rules"
+	"github.com/nextguard/nextguard/schemas"
 )
 
 // driverRules have a doc but no registered rule: the driver reports them.
@@ -341,4 +343,32 @@ func splitFiles(path, text string) map[string]string {
 		delete(files, path)
 	}
 	return files
+}
+
+// TestConfigSchemaListsEveryRule keeps editor completion for "rules" in
+// nextguard.json in step with the registered rules.
+func TestConfigSchemaListsEveryRule(t *testing.T) {
+	var doc struct {
+		Properties struct {
+			Rules struct {
+				Properties map[string]any `json:"properties"`
+			} `json:"rules"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(schemas.ConfigSchema, &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{analyzer.UnusedSuppression}
+	for _, r := range rules.All() {
+		want = append(want, r.ID)
+	}
+	var got []string
+	for id := range doc.Properties.Rules.Properties {
+		got = append(got, id)
+	}
+	slices.Sort(want)
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("schemas/nextguard.schema.json rules properties = %q, want %q", got, want)
+	}
 }
