@@ -30,7 +30,9 @@ func checkMissingValidation(p *Pass) {
 	seen := map[string]bool{}
 	for _, u := range f.Uses {
 		v := u.Val
-		if !v.Has(flow.Client) || v.Has(flow.Validated) || v.Origin == nil {
+		if !v.Has(flow.Client) || v.Has(flow.Validated) || v.Origin == nil || v.Has(flow.Stringly) {
+			// Route segments, query parameters and headers are strings by
+			// construction: no type confusion, and ORMs parameterise them.
 			continue
 		}
 		root := v.Origin.Root

@@ -263,6 +263,12 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 			if credName(key) {
 				v.F |= Cred
 			}
+			if src := fr.calleeText(x.Target); strings.Contains(src, "searchParams") || strings.Contains(strings.ToLower(src), "headers") ||
+				strings.Contains(src, "cookies") || obj.Origin != nil && (strings.Contains(obj.Origin.ID, "searchParams") || strings.Contains(obj.Origin.ID, "headers")) {
+				// URLSearchParams, Headers and cookies hold strings only; a
+				// FormData field may be a File.
+				v.F |= Stringly
+			}
 			v.Origin = &Origin{ID: fr.calleeText(x.Target) + "('" + key + "')", Mod: fr.mod, Loc: e.Loc, Root: root + "." + key}
 			return v
 		}
@@ -294,7 +300,7 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 		if a.Fn != nil && a.FnMod == fr.mod && isFuncLit(x.Args[i]) {
 			var params []Val
 			if fr.wrapper {
-				params = fr.clientParams(a.Fn)
+				params = fr.endpointParams(a.Fn)
 			}
 			out = Join(out, fr.inline(a.Fn, params, st))
 		}
@@ -450,7 +456,7 @@ func (fr *frame) callbackParams(hof *index.Func, argIndex int, cb *index.Func) c
 	}
 	inv := fr.e.Invocation(hof, argIndex, nil)
 	if inv == nil {
-		return cbParams{vals: fr.clientParams(cb)}
+		return cbParams{vals: fr.endpointParams(cb)}
 	}
 	return cbParams{vals: inv.Args, authed: inv.Authed}
 }
@@ -598,10 +604,32 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 func (fr *frame) sensitive(site Site, desc, what string, st *state, args []Val) {
 	fr.facts.Ops = append(fr.facts.Ops, &Op{Site: site, Desc: desc, What: what, Authed: st.authed})
 	for _, a := range args {
-		d := a.deep()
-		if d.Has(Client) || d.Params != 0 {
-			fr.facts.Uses = append(fr.facts.Uses, &Use{Site: site, Val: d, Sink: desc})
+		fr.useLeaves(site, desc, a, 0)
+	}
+}
+
+// useLeaves records each client value an argument carries, one by one: a
+// validated parsedInput.id next to an unvalidated field must not hide it,
+// nor take its blame.
+func (fr *frame) useLeaves(site Site, sink string, v Val, depth int) {
+	if len(v.Obj) > 0 && depth < 6 {
+		keys := make([]string, 0, len(v.Obj))
+		for k := range v.Obj {
+			keys = append(keys, k)
 		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fr.useLeaves(site, sink, v.Obj[k], depth+1)
+		}
+		if v.Origin == nil || v.Has(DTO) {
+			return
+		}
+		// An object that is itself client input (a spread of the body) counts too.
+	}
+	if v.Has(Client) || v.Params != 0 {
+		d := v.data()
+		d.Origin = v.Origin
+		fr.facts.Uses = append(fr.facts.Uses, &Use{Site: site, Val: d, Sink: sink})
 	}
 }
 
@@ -790,7 +818,7 @@ func (fr *frame) kindCall(callee Val, kind libs.Kind, what string, e *esb.Expr, 
 		var out Val
 		for i, a := range args {
 			if a.Fn != nil && a.FnMod == fr.mod && i < len(x.Args) && isFuncLit(x.Args[i]) {
-				out = Join(out, fr.inline(a.Fn, fr.clientParams(a.Fn), st))
+				out = Join(out, fr.inline(a.Fn, fr.endpointParams(a.Fn), st))
 			}
 		}
 		if out.F != 0 || out.Fn != nil {
@@ -845,7 +873,7 @@ func (fr *frame) runObjectCallbacks(args []Val, st *state) Val {
 		for _, k := range keys {
 			var params []Val
 			if fr.wrapper {
-				params = fr.clientParams(a.Obj[k].Fn)
+				params = fr.endpointParams(a.Obj[k].Fn)
 			}
 			out = Join(out, fr.inline(a.Obj[k].Fn, params, st))
 		}

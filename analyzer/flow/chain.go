@@ -211,7 +211,7 @@ func (e *Engine) invocation(hof *index.Func, argIndex int, args []Val, endpoint 
 			fr.rets = &innerRets
 			params := endpoint
 			if params == nil {
-				params = fr.clientParams(inner)
+				params = fr.endpointParams(inner)
 			}
 			fr.runFunc(inner.Args, inner.Body, params, state{authed: authed})
 			facts = fr.facts
@@ -291,4 +291,19 @@ func isTopLevel(fn *index.Func) bool {
 		}
 	}
 	return false
+}
+
+// endpointParams are the inputs of the function a wrapper returns: for a
+// route handler (req, { params }), a request and string route segments; for
+// an action, plain client arguments.
+func (fr *frame) endpointParams(fn *index.Func) []Val {
+	out := fr.clientParams(fn)
+	if len(out) > 0 {
+		out[0].F |= Request
+	}
+	if len(out) > 1 {
+		p := Val{F: Client | Stringly, Origin: &Origin{ID: "params", Mod: fn.Mod, Loc: fn.Args[1].Binding.Loc, Root: "params"}}
+		out[1].Obj = map[string]Val{"params": p}
+	}
+	return out
 }

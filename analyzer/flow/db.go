@@ -49,10 +49,8 @@ func (fr *frame) dbCall(obj Val, method string, e *esb.Expr, x *esb.ECall, args 
 			q.Filter = Join(q.Filter, r)
 		}
 	}
-	for _, v := range []Val{q.Filter, q.Data} {
-		if v.Has(Client) || v.Params != 0 {
-			fr.facts.Uses = append(fr.facts.Uses, &Use{Site: site, Val: v, Sink: q.Desc})
-		}
+	for _, a := range args {
+		fr.useLeaves(site, q.Desc, a, 0)
 	}
 	if q.Write {
 		fr.markWrite(q)

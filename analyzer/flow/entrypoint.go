@@ -182,7 +182,8 @@ func (e *Engine) defaultParams(en *entry.Entry) []Val {
 			out[0] = Val{F: Client | Request, Origin: &Origin{ID: "request", Mod: fn.Mod, Loc: fn.Args[0].Binding.Loc, Root: "request"}}
 		}
 		if len(out) > 1 {
-			p := Val{F: Client, Origin: &Origin{ID: "params", Mod: fn.Mod, Loc: fn.Args[1].Binding.Loc, Root: "params"}}
+			// Route segments are strings by construction.
+			p := Val{F: Client | Stringly, Origin: &Origin{ID: "params", Mod: fn.Mod, Loc: fn.Args[1].Binding.Loc, Root: "params"}}
 			out[1] = Val{F: Client, Obj: map[string]Val{"params": p}, Origin: p.Origin}
 		}
 	case result.KindAPIRoute:

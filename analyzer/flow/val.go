@@ -44,6 +44,7 @@ const (
 	Member                        // a property of a parameter (in a summary): a field, not the whole row
 	Cred                          // a credential the client presents (Authorization header, API key, session token)
 	Role                          // a global role or admin flag of the caller (session.user.role, an admin lookup)
+	Stringly                      // always a string by construction (URL path segment, query parameter, header)
 )
 
 // Origin says where a client-controlled value came from.
@@ -150,7 +151,7 @@ func Join(a, b Val) Val {
 // data returns the labels that flow from a value into a value derived from it
 // (a property, a string built from it, an element): data labels, not identity.
 func (v Val) data() Val {
-	return Val{F: v.F & (Client | Validated | TypeChecked | Caller | Env | Rows | Cred), Params: v.Params, KeyParams: v.KeyParams, Origin: v.Origin, KeyedBy: v.KeyedBy, Model: v.Model, RowsAt: v.RowsAt}
+	return Val{F: v.F & (Client | Validated | TypeChecked | Caller | Env | Rows | Cred | Stringly), Params: v.Params, KeyParams: v.KeyParams, Origin: v.Origin, KeyedBy: v.KeyedBy, Model: v.Model, RowsAt: v.RowsAt}
 }
 
 // deep returns the union of v and everything inside its known object fields.
