@@ -747,6 +747,10 @@ func (fr *frame) pkgCall(callee Val, method string, e *esb.Expr, x *esb.ECall, a
 		case libs.SideEffect, libs.SideEffectFactory:
 			fr.sensitive(site, fr.calleeText(x.Target), ex.What, st, args)
 			return Val{}
+		case libs.DBFactory:
+			// mongoose.model('Note', schema), mongoose.connection.db: a handle on
+			// the database.
+			return Val{F: DB, Kind: libs.DBFactory}
 		}
 		return fr.builtinCall(Val{}, method, callee, e, x, args, st, site)
 	}

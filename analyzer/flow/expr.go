@@ -307,6 +307,9 @@ func (fr *frame) memberNode(base Val, name string, loc esb.Loc) Val {
 		return f
 	}
 	switch {
+	case base.Has(Rows) && name == "data" && base.RowsAt != nil:
+		// Supabase and similar clients resolve to { data, error }: data is the rows.
+		return base
 	case base.Pkg != nil && base.Chain == nil && !base.Any(DB|Effect):
 		v := Val{Pkg: base.Pkg.member(name), F: base.F & Schema}
 		if base.Kind == libs.SchemaNS {
@@ -376,9 +379,6 @@ func (fr *frame) memberNode(base Val, name string, loc esb.Loc) Val {
 		return v
 	case base.Has(Response):
 		return Val{F: Response}
-	case base.Has(Rows) && name == "data" && base.RowsAt != nil:
-		// Supabase and similar clients resolve to { data, error }: data is the rows.
-		return base
 	case base.RowsAt != nil && base.KeyedBy != nil && hasString(base.RowsAt.ScopedRels, name):
 		// workspace.users where users was included filtered by the caller: the
 		// membership of the caller in the row the client chose.

@@ -146,7 +146,7 @@ func init() {
 	add(DBFactory, "", []string{"kysely"}, "Kysely")
 	add(DBFactory, "", []string{"typeorm"}, "DataSource", "getRepository", "getManager", "createConnection")
 	add(DBFactory, "", []string{"sequelize", "@sequelize/core"}, "Sequelize")
-	add(DBFactory, "", []string{"mongoose"}, "model", "connect", "createConnection")
+	add(DBFactory, "", []string{"mongoose"}, "default", "model", "connect", "createConnection")
 	add(DBFactory, "", []string{"mongodb"}, "MongoClient")
 	add(DBFactory, "", []string{"pg"}, "Pool", "Client")
 	add(DBFactory, "", []string{"mysql2", "mysql2/promise", "mysql"}, "createPool", "createConnection")
