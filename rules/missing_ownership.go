@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"strings"
+
 	"github.com/nextguard/nextguard/analyzer/flow"
 	"github.com/nextguard/nextguard/analyzer/result"
 )
@@ -37,6 +39,7 @@ func checkMissingOwnership(p *Pass) {
 	}
 	seen := map[flow.Site]bool{}
 	for _, q := range f.Queries {
+		checkParent(p, q, seen)
 		o := q.IDOrigin
 		if o == nil || !q.Filter.Has(flow.Client) || q.Filter.Has(flow.Caller) || q.RLS || q.Priv {
 			continue
@@ -70,6 +73,52 @@ func authorized(f *flow.EntryFacts, o *flow.Origin) bool {
 	}
 	if _, ok := f.Authorized["root:"+o.Root]; ok {
 		return true
+	}
+	return false
+}
+
+// checkParent reports a record created under a parent the client named
+// (SPEC: a warning): the caller may add tasks to someone else's project.
+// Owner-like keys (userId, orgId, workspaceId) are mass-assignment's.
+func checkParent(p *Pass, q *flow.Query, seen map[flow.Site]bool) {
+	o := q.ParentOrigin
+	if o == nil || !q.Create || q.RLS || q.Priv || authorized(p.Facts, o) || seen[q.Site] {
+		return
+	}
+	if kind, ok := massSensitiveKey(q.ParentKey); ok && kind == "owner" {
+		return
+	}
+	// A foreign key names its parent model (projectId → Project). When the
+	// schema is known, keys that name no model (externalId, stripeAccountId)
+	// are the record's own attributes, not parents.
+	parent := strings.TrimSuffix(strings.TrimSuffix(q.ParentKey, "Id"), "_id")
+	if p.SensitiveFields != nil && schemaKnown(p) {
+		if _, known := p.SensitiveFields(parent); !known {
+			return
+		}
+	}
+	seen[q.Site] = true
+	msg := code(q.Desc) + " attaches the new record to " + code(o.ID) + " (" + code(q.ParentKey) + "), which the caller controls, without checking that the caller may add to that parent. " +
+		"Any signed-in user can create records under another user's " + strings.TrimSuffix(strings.TrimSuffix(q.ParentKey, "Id"), "_id") + ", because " + entryExposure(p.Entry) + "."
+	help := "Load the parent scoped to the caller first and use its id, e.g. `const project = await prisma.project.findFirst({ where: { id: projectId, members: { some: { userId } } } }); if (!project) throw …`."
+	start, end := siteDiag(q.Site)
+	d := Diagnostic{File: q.Mod.File, Start: start, End: end, Message: msg, Help: help, Severity: result.Warning}
+	if o.Mod != nil {
+		d.Related = append(d.Related, RelatedDiag{File: o.Mod.File, Start: o.Loc.Start, End: o.Loc.Start, Message: "the parent id comes from " + describeOrigin(o)})
+	}
+	p.Report(d)
+}
+
+// schemaKnown reports whether the project's models are known at all (the
+// driver read a Prisma schema), so an unknown name means "not a model".
+func schemaKnown(p *Pass) bool {
+	if p.SensitiveFields == nil {
+		return false
+	}
+	for _, m := range []string{"user", "users", "account", "session"} {
+		if _, ok := p.SensitiveFields(m); ok {
+			return true
+		}
 	}
 	return false
 }

@@ -548,6 +548,10 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 		if q.IDOrigin != nil {
 			nq.IDOrigin = q.IDOrigin
 		}
+		nq.ParentKey, nq.Create = q.ParentKey, q.Create
+		if q.ParentOrigin != nil && q.ParentOrigin.Mod == fr.mod {
+			nq.ParentOrigin = q.ParentOrigin
+		}
 		for i, a := range args {
 			if i < 64 && q.Filter.Params&(1<<uint(i)) != 0 && a.Has(Client) && nq.IDOrigin == nil {
 				nq.IDOrigin = a.Origin

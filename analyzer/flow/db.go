@@ -100,6 +100,10 @@ func (fr *frame) applyMethod(q *Query, obj Val, method string, x *esb.ECall, arg
 	if libs.WriteMethods[method] {
 		q.Write = true
 	}
+	switch method {
+	case "create", "createMany", "createManyAndReturn", "insert", "insertInto", "insertOne", "insertMany", "values", "upsert":
+		q.Create = true
+	}
 	// Prisma-style: one options object with where/data/select.
 	if q.Model != "" && (libs.PrismaReads[method] || libs.PrismaWrites[method]) && len(x.Args) > 0 {
 		if o, ok := x.Args[0].Data.(*esb.EObject); ok && len(args) > 0 {
@@ -165,8 +169,11 @@ func (fr *frame) applyMethod(q *Query, obj Val, method string, x *esb.ECall, arg
 		}
 		return
 	case "values", "set":
-		for _, a := range args {
+		for i, a := range args {
 			q.Data = Join(q.Data, a.deep())
+			if method == "values" && i < len(x.Args) {
+				fr.parentRefs(q, x.Args[i], a, 0)
+			}
 		}
 		return
 	case "query", "execute", "$queryRawUnsafe", "$executeRawUnsafe", "raw", "unsafe":
@@ -241,6 +248,9 @@ func (fr *frame) prismaArgs(q *Query, o *esb.EObject, v Val) {
 			fr.addFilter(q, p.ValueOrNil, val, "")
 		case "data", "create", "update":
 			q.Data = Join(q.Data, val.deep())
+			if key := index.String(s.Value); key != "update" && q.Create {
+				fr.parentRefs(q, p.ValueOrNil, val, 0)
+			}
 		case "select", "columns", "omit":
 			q.Projected = true
 			scopedRels(q, val)
@@ -439,4 +449,36 @@ func scopedRels(q *Query, inc Val) {
 		}
 	}
 	sort.Strings(q.ScopedRels)
+}
+
+// parentRefs finds, in the data of a created record, an id-like field whose
+// value the client chose (data: { projectId }, post: { connect: { id } }).
+func (fr *frame) parentRefs(q *Query, e esb.Expr, v Val, depth int) {
+	o, ok := e.Data.(*esb.EObject)
+	if !ok || depth > 3 || q.ParentOrigin != nil {
+		return
+	}
+	for i := range o.Properties {
+		p := &o.Properties[i]
+		s, ok := p.Key.Data.(*esb.EString)
+		if !ok || p.ValueOrNil.Data == nil {
+			continue
+		}
+		k := index.String(s.Value)
+		fv := v.Obj[k]
+		if k == "connect" || k == "connectOrCreate" {
+			if c, ok := fv.Obj["id"]; ok && c.Has(Client) && !c.Has(Caller) && c.Origin != nil {
+				q.ParentOrigin, q.ParentKey = c.Origin, "id"
+				return
+			}
+		}
+		if _, nested := p.ValueOrNil.Data.(*esb.EObject); nested {
+			fr.parentRefs(q, p.ValueOrNil, fv, depth+1)
+			continue
+		}
+		if k != "id" && idLike(k) && fv.Has(Client) && !fv.Has(Caller) && fv.Origin != nil {
+			q.ParentOrigin, q.ParentKey = fv.Origin, k
+			return
+		}
+	}
 }

@@ -1,6 +1,8 @@
 package flow
 
 import (
+	"strings"
+
 	esb "github.com/evanw/esbuild/nextguardast"
 	"github.com/nextguard/nextguard/analyzer/entry"
 	"github.com/nextguard/nextguard/analyzer/index"
@@ -152,6 +154,16 @@ func (e *Engine) AnalyzeEntry(en *entry.Entry) *EntryFacts {
 	if out.Chain != nil {
 		for k, v := range out.Chain.Authorized {
 			out.Facts.Authorized[k] = v
+			// Middleware sees the raw input (clientInput); the handler sees the
+			// same values parsed (parsedInput, zsa's input).
+			for _, alias := range []string{"parsedInput", "input"} {
+				if rest, ok := strings.CutPrefix(k, "clientInput"); ok {
+					out.Facts.Authorized[alias+rest] = v
+				}
+				if rest, ok := strings.CutPrefix(k, "root:clientInput"); ok {
+					out.Facts.Authorized["root:"+alias+rest] = v
+				}
+			}
 		}
 	}
 	return out

@@ -31,6 +31,12 @@ type Query struct {
 	Authed    bool
 	// Priv: the caller passed a global role check (admin) before the query.
 	Priv bool
+	// ParentOrigin is a client-controlled id a created record is attached to
+	// (data: { projectId }), with its key; nil when none.
+	ParentOrigin *Origin
+	ParentKey    string
+	// Create: the query inserts new records.
+	Create bool
 	// ScopedRels are included relations filtered by the caller
 	// (include: { users: { where: { userId } } }): the membership test.
 	ScopedRels []string
