@@ -308,7 +308,7 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 	out = Join(out, fr.runObjectCallbacks(args, st))
 	if method != "" {
 		v := obj.data()
-		v.F |= obj.F & (Auth | Caller)
+		v.F |= obj.F & (Auth | Caller | Member)
 		v.F &^= Rows
 		if obj.F == 0 && obj.Params == 0 && obj.Pkg == nil {
 			// A method of a global (Buffer.from(x), String(x).trim()): the
@@ -493,6 +493,9 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 			if v.Params&bit != 0 {
 				argsUnion = Join(argsUnion, a.deep())
 				ad := a.data()
+				if f, ok := a.Obj[v.Field]; ok && v.Has(Member) && v.Field != "" {
+					ad = f.deep() // { rewardId, programId }.programId is programId
+				}
 				if v.Has(Member) {
 					// user.name of a row is a field, not the row.
 					ad.F &^= Rows
@@ -504,6 +507,9 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 				}
 			}
 			if v.KeyParams&bit != 0 {
+				if f, ok := a.Obj[v.KeyField]; ok && v.KeyField != "" {
+					a = f.deep()
+				}
 				if a.Has(Caller) {
 					out.F |= Caller
 				}
@@ -608,14 +614,14 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 func (fr *frame) sensitive(site Site, desc, what string, st *state, args []Val) {
 	fr.facts.Ops = append(fr.facts.Ops, &Op{Site: site, Desc: desc, What: what, Authed: st.authed})
 	for _, a := range args {
-		fr.useLeaves(site, desc, a, 0)
+		fr.useLeaves(site, desc, a, 0, st.priv)
 	}
 }
 
 // useLeaves records each client value an argument carries, one by one: a
 // validated parsedInput.id next to an unvalidated field must not hide it,
 // nor take its blame.
-func (fr *frame) useLeaves(site Site, sink string, v Val, depth int) {
+func (fr *frame) useLeaves(site Site, sink string, v Val, depth int, priv bool) {
 	if len(v.Obj) > 0 && depth < 6 {
 		keys := make([]string, 0, len(v.Obj))
 		for k := range v.Obj {
@@ -623,7 +629,7 @@ func (fr *frame) useLeaves(site Site, sink string, v Val, depth int) {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			fr.useLeaves(site, sink, v.Obj[k], depth+1)
+			fr.useLeaves(site, sink, v.Obj[k], depth+1, priv)
 		}
 		if v.Origin == nil || v.Has(DTO) {
 			return
@@ -633,7 +639,7 @@ func (fr *frame) useLeaves(site Site, sink string, v Val, depth int) {
 	if v.Has(Client) || v.Params != 0 {
 		d := v.data()
 		d.Origin = v.Origin
-		fr.facts.Uses = append(fr.facts.Uses, &Use{Site: site, Val: d, Sink: sink})
+		fr.facts.Uses = append(fr.facts.Uses, &Use{Site: site, Val: d, Sink: sink, Priv: priv})
 	}
 }
 
@@ -781,6 +787,13 @@ func (fr *frame) kindCall(callee Val, kind libs.Kind, what string, e *esb.Expr, 
 	case libs.AuthFactory:
 		return Val{Pkg: &PkgRef{Spec: "$auth"}}
 	case libs.SignIn:
+		for _, a := range args {
+			if a.deep().Has(Cred) {
+				// bcrypt.compare(apiKey, row.hashedKey): verifying a credential the
+				// request presents is authentication, not a password sign-in.
+				return Val{F: Auth | Caller | Cmp}
+			}
+		}
 		fr.facts.SignIn = true
 		return Val{}
 	case libs.DBFactory:

@@ -50,7 +50,7 @@ func (fr *frame) dbCall(obj Val, method string, e *esb.Expr, x *esb.ECall, args 
 		}
 	}
 	for _, a := range args {
-		fr.useLeaves(site, q.Desc, a, 0)
+		fr.useLeaves(site, q.Desc, a, 0, st.priv)
 	}
 	if q.Write {
 		fr.markWrite(q)

@@ -387,7 +387,7 @@ func (fr *frame) memberNode(base Val, name string, loc esb.Loc) Val {
 	case base.Has(Rows) || base.KeyedBy != nil || base.KeyParams != 0:
 		// A field of a row is not a row; remember which client value chose it,
 		// also for projected rows (`select: { authorId: true }`).
-		return Val{F: base.F & (Caller | Client | Auth), KeyedBy: base.KeyedBy, KeyParams: base.KeyParams, Params: base.Params &^ base.KeyParams}
+		return Val{F: base.F & (Caller | Client | Auth), KeyedBy: base.KeyedBy, KeyParams: base.KeyParams, KeyField: base.KeyField, Params: base.Params &^ base.KeyParams}
 	case base.Any(Client | Caller | Env | Validated):
 		v := base.data()
 		v.F &^= Rows
@@ -402,6 +402,9 @@ func (fr *frame) memberNode(base Val, name string, loc esb.Loc) Val {
 	}
 	if base.Params != 0 || base.KeyParams != 0 {
 		v := base.data()
+		if !base.Has(Member) {
+			v.Field = name
+		}
 		v.F |= Member
 		return v
 	}
@@ -571,6 +574,7 @@ func resolveQuery(v Val, returning bool) Val {
 		out.F |= Caller | Auth
 	}
 	out.KeyParams = q.Filter.Params
+	out.KeyField = q.Filter.Field
 	out.KeyedBy = q.IDOrigin
 	if out.KeyedBy == nil && q.Filter.Has(Client) {
 		out.KeyedBy = q.Filter.Origin

@@ -61,6 +61,8 @@ type Use struct {
 	Site
 	Val  Val
 	Sink string
+	// Priv: the caller is an admin or a verified machine (webhook, queue).
+	Priv bool
 }
 
 // Ret is a returned value.

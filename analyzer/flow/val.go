@@ -7,6 +7,8 @@
 package flow
 
 import (
+	"sort"
+
 	esb "github.com/evanw/esbuild/nextguardast"
 	"github.com/nextguard/nextguard/analyzer/index"
 	"github.com/nextguard/nextguard/analyzer/libs"
@@ -73,6 +75,10 @@ type Val struct {
 	Chain   *Chain    // an action-client builder
 	Kind    libs.Kind // for package-built instances: what they are
 	What    string    // effect description for Effect values
+	// Field names the parameter field a Member value was read from
+	// ({ rewardId, programId } destructured in a helper); KeyField the one that
+	// selected the rows it holds. Callers substitute that field, not the object.
+	Field, KeyField string
 }
 
 // PkgRef is a package export and a member path below it (`z.object` → zod, [z object]).
@@ -121,6 +127,18 @@ func Join(a, b Val) Val {
 	if out.Kind == libs.None {
 		out.Kind, out.What = b.Kind, b.What
 	}
+	switch {
+	case a.Params == 0:
+		out.Field = b.Field
+	case b.Params != 0 && a.Field != b.Field:
+		out.Field = "" // two different fields: no single one to substitute
+	}
+	switch {
+	case a.KeyParams == 0:
+		out.KeyField = b.KeyField
+	case b.KeyParams != 0 && a.KeyField != b.KeyField:
+		out.KeyField = ""
+	}
 	if b.Obj != nil {
 		if out.Obj == nil {
 			out.Obj = b.Obj
@@ -151,16 +169,30 @@ func Join(a, b Val) Val {
 // data returns the labels that flow from a value into a value derived from it
 // (a property, a string built from it, an element): data labels, not identity.
 func (v Val) data() Val {
-	return Val{F: v.F & (Client | Validated | TypeChecked | Caller | Env | Rows | Cred | Stringly), Params: v.Params, KeyParams: v.KeyParams, Origin: v.Origin, KeyedBy: v.KeyedBy, Model: v.Model, RowsAt: v.RowsAt}
+	return Val{F: v.F & (Client | Validated | TypeChecked | Caller | Env | Rows | Cred | Stringly), Params: v.Params, KeyParams: v.KeyParams, Origin: v.Origin, KeyedBy: v.KeyedBy, Model: v.Model, RowsAt: v.RowsAt, Field: v.Field, KeyField: v.KeyField}
 }
 
 // deep returns the union of v and everything inside its known object fields.
 func (v Val) deep() Val {
 	out := v.data()
-	for _, f := range v.Obj {
-		out = Join(out, f.deep())
+	for _, k := range sortedKeys(v.Obj) {
+		out = Join(out, v.Obj[k].deep())
 	}
 	return out
+}
+
+// sortedKeys keeps every walk over object fields deterministic: which origin
+// or model a merged value names must not depend on map order.
+func sortedKeys(m map[string]Val) []string {
+	if len(m) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // DeepRows returns the first whole-row value inside v (v itself, a field, an
@@ -173,8 +205,8 @@ func (v Val) deepRows(depth int) Val {
 	if v.Has(Rows) || depth > 6 {
 		return v
 	}
-	for _, f := range v.Obj {
-		if r := f.deepRows(depth + 1); r.Has(Rows) {
+	for _, k := range sortedKeys(v.Obj) {
+		if r := v.Obj[k].deepRows(depth + 1); r.Has(Rows) {
 			return r
 		}
 	}
