@@ -41,7 +41,7 @@ func checkMissingOwnership(p *Pass) {
 	for _, q := range f.Queries {
 		checkParent(p, q, seen)
 		o := q.IDOrigin
-		if o == nil || !q.Filter.Has(flow.Client) || q.Filter.Has(flow.Caller) || q.RLS || q.Priv {
+		if o == nil || !q.Filter.Has(flow.Client) || q.Filter.Has(flow.Caller) || q.Filter.Has(flow.Cred) || q.RLS || q.Priv {
 			continue
 		}
 		if authorized(f, o) || seen[q.Site] {

@@ -249,6 +249,15 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 		}
 		return Val{}
 	case "get", "getAll":
+		if len(x.Args) > 0 && fr.summary && obj.Params != 0 && !obj.Any(Client|FormData|Request) {
+			// In a helper, req.headers.get('x-api-key') on a parameter: keep the
+			// parameter and say it is a credential when the name says so.
+			v := obj.data()
+			if s, ok := x.Args[0].Data.(*esb.EString); ok && credName(index.String(s.Value)) {
+				v.F |= Cred
+			}
+			return v
+		}
 		if obj.Any(Client|FormData|Request) && len(x.Args) > 0 {
 			key := "?"
 			if s, ok := x.Args[0].Data.(*esb.EString); ok {
@@ -415,6 +424,7 @@ func (fr *frame) callFunc(fn *index.Func, x *esb.ECall, args []Val, st *state, s
 			cbOut = Join(cbOut, fr.inline(a.Fn, params.vals, &state{authed: st.authed || params.authed}))
 		}
 	}
+	cbOut = Join(cbOut, fr.runOptionHandlers(fn, args, st))
 	cbOut = Join(cbOut, fr.runObjectCallbacks(args, st))
 	if fr.wrapper {
 		// A wrapper handing the handler on to another wrapper
@@ -598,6 +608,29 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 		st.exited = true
 	}
 	ret := subst(s.Ret, 0)
+	if s.Ret.Has(HashCheck) {
+		var in Val
+		for i, a := range args {
+			if i < 64 && s.Ret.Params&(1<<uint(i)) != 0 {
+				in = Join(in, a.deep())
+			}
+		}
+		switch {
+		case in.Has(Cred):
+			ret.F |= Auth | Caller
+		case in.Has(Client) || in.Params != 0:
+			if fr.summary {
+				ret.F |= HashCheck
+				ret.Params |= in.Params
+			} else {
+				fr.facts.SignIn = true
+			}
+		}
+		ret.F &^= HashCheck
+		if fr.summary && in.Params != 0 && !in.Has(Cred) {
+			ret.F |= HashCheck
+		}
+	}
 	if s.RespGuard {
 		ret.F |= AuthOrResp
 	}
@@ -787,12 +820,20 @@ func (fr *frame) kindCall(callee Val, kind libs.Kind, what string, e *esb.Expr, 
 	case libs.AuthFactory:
 		return Val{Pkg: &PkgRef{Spec: "$auth"}}
 	case libs.SignIn:
+		var params uint64
 		for _, a := range args {
-			if a.deep().Has(Cred) {
+			d := a.deep()
+			if d.Has(Cred) {
 				// bcrypt.compare(apiKey, row.hashedKey): verifying a credential the
 				// request presents is authentication, not a password sign-in.
 				return Val{F: Auth | Caller | Cmp}
 			}
+			params |= d.Params
+		}
+		if fr.summary && params != 0 && isHashCompare(name) {
+			// verifySecret(secret, hash) in a helper: what it verifies is known
+			// only at the call site (an API key authenticates, a password signs in).
+			return Val{F: HashCheck | Cmp, Params: params}
 		}
 		fr.facts.SignIn = true
 		return Val{}
@@ -940,4 +981,50 @@ func ctorName(m *index.Module, e esb.Expr) string {
 		return imp.Name
 	}
 	return m.SymbolName(ref)
+}
+
+// isHashCompare: password-hash comparison functions (not hash creation).
+func isHashCompare(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasSuffix(n, "compare") || strings.HasSuffix(n, "comparesync") || strings.HasSuffix(n, "verify")
+}
+
+// runOptionHandlers runs handlers passed in an options object to a project
+// HOF (`authenticatedApiClient({ request, handler: async ({ auth }) => … })`)
+// the way the HOF runs them: after its checks, with what it passes. The
+// handled properties are then removed from args so they do not run twice.
+func (fr *frame) runOptionHandlers(hof *index.Func, args []Val, st *state) Val {
+	var out Val
+	for i := range args {
+		if len(args[i].Obj) == 0 || args[i].Fn != nil {
+			continue
+		}
+		for _, k := range sortedKeys(args[i].Obj) {
+			f := args[i].Obj[k]
+			if f.Fn == nil || f.FnMod != fr.mod || !fr.isLocal(f.Fn) {
+				continue
+			}
+			marked := append([]Val(nil), args...)
+			obj := make(map[string]Val, len(args[i].Obj))
+			for kk, vv := range args[i].Obj {
+				obj[kk] = vv
+			}
+			obj[k] = Val{F: Handler}
+			marked[i].Obj = obj
+			inv := fr.e.Invocation(hof, -2-i, marked)
+			if inv == nil {
+				continue
+			}
+			inner := state{authed: st.authed || inv.Authed, priv: st.priv || inv.Priv}
+			out = Join(out, fr.inline(f.Fn, inv.Args, &inner))
+			rest := make(map[string]Val, len(args[i].Obj))
+			for kk, vv := range args[i].Obj {
+				if kk != k {
+					rest[kk] = vv
+				}
+			}
+			args[i].Obj = rest
+		}
+	}
+	return out
 }

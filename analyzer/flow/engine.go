@@ -179,7 +179,9 @@ func summarize(f *Facts) *Summary {
 		}
 	}
 	for _, u := range f.Uses {
-		if !u.Val.Has(Validated) {
+		// A credential or a string by construction (header, URL) reaching a
+		// lookup is not a validation gap at the caller either.
+		if !u.Val.Has(Validated) && !u.Val.Any(Cred|Stringly) {
 			s.SinkParams |= u.Val.Params
 		}
 	}

@@ -47,6 +47,7 @@ const (
 	Cred                          // a credential the client presents (Authorization header, API key, session token)
 	Role                          // a global role or admin flag of the caller (session.user.role, an admin lookup)
 	Stringly                      // always a string by construction (URL path segment, query parameter, header)
+	HashCheck                     // the result of comparing a secret with its hash (bcrypt.compare), in a helper
 )
 
 // Origin says where a client-controlled value came from.
