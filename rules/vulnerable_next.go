@@ -207,7 +207,20 @@ func checkVulnerableNext(p *ProjectPass) {
 		id   string
 	}
 	reported := map[key]bool{}
-	for _, dir := range p.PackageDirs {
+	// In a monorepo, a library (packages/ui) that declares next serves
+	// nothing; the apps that bundle it are reported. Without any recognisable
+	// app, every package is checked.
+	dirs := p.PackageDirs
+	var apps []string
+	for _, dir := range dirs {
+		if isNextApp(p, dir) {
+			apps = append(apps, dir)
+		}
+	}
+	if len(apps) > 0 {
+		dirs = apps
+	}
+	for _, dir := range dirs {
 		ds, _ := deps.Resolve(read, dir, ".", names)
 		var ctx *exposure
 		for _, d := range ds {
@@ -376,4 +389,30 @@ func probeExposure(p *ProjectPass, dir string) *exposure {
 		e.selfHosted = "a Dockerfile"
 	}
 	return e
+}
+
+// isNextApp reports whether a package directory is a deployable Next.js app:
+// it has a next.config file, or its scripts run next (dev/build/start).
+func isNextApp(p *ProjectPass, dir string) bool {
+	join := func(name string) string {
+		if dir == "." || dir == "" {
+			return name
+		}
+		return dir + "/" + name
+	}
+	for _, ext := range []string{"js", "mjs", "cjs", "ts", "mts"} {
+		if _, err := p.ReadFile(join("next.config." + ext)); err == nil {
+			return true
+		}
+	}
+	f, err := p.ReadFile(join("package.json"))
+	if err != nil {
+		return false
+	}
+	for _, cmd := range []string{"next dev", "next build", "next start", "next lint"} {
+		if strings.Contains(f.Text, cmd) {
+			return true
+		}
+	}
+	return false
 }
