@@ -548,9 +548,21 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 	if s.RateLimit {
 		fr.facts.RateLimited = true
 	}
+	unauth := s.Unauth
+	if unauth != nil {
+		// The helper's unauthenticated step is a lookup keyed by what the caller
+		// passes; keyed by a presented credential (an OAuth code, a token) it is
+		// the authentication itself.
+		for _, q := range s.Queries {
+			if q.Site == unauth.Site && subst(q.Filter, 0).Has(Cred) {
+				unauth = nil
+				break
+			}
+		}
+	}
 	if s.Sensitive != nil {
-		op := &Op{Site: site, Desc: name + "()", What: s.Sensitive.What, Authed: st.authed || s.Unauth == nil, Via: name, Inner: s.Sensitive}
-		if s.Unauth != nil {
+		op := &Op{Site: site, Desc: name + "()", What: s.Sensitive.What, Authed: st.authed || unauth == nil, Via: name, Inner: s.Sensitive}
+		if unauth != nil {
 			op.Inner = s.Unauth
 			op.What = s.Unauth.What
 		}
@@ -568,10 +580,18 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 		if q.ParentOrigin != nil && q.ParentOrigin.Mod == fr.mod {
 			nq.ParentOrigin = q.ParentOrigin
 		}
+		nq.IDParams = 0
 		for i, a := range args {
-			if i < 64 && q.Filter.Params&(1<<uint(i)) != 0 && a.Has(Client) && nq.IDOrigin == nil {
+			if i >= 64 || q.IDParams&(1<<uint(i)) == 0 {
+				continue
+			}
+			if f, ok := a.Obj[q.Filter.Field]; ok && q.Filter.Field != "" {
+				a = f.deep()
+			}
+			if a.Has(Client) && nq.IDOrigin == nil {
 				nq.IDOrigin = a.Origin
 			}
+			nq.IDParams |= a.Params
 		}
 		if nq.IDOrigin != nil && nq.IDOrigin.Mod != fr.mod && !nq.Filter.Has(Client) {
 			nq.IDOrigin = nil

@@ -55,7 +55,7 @@ func (fr *frame) dbCall(obj Val, method string, e *esb.Expr, x *esb.ECall, args 
 	if q.Write {
 		fr.markWrite(q)
 	}
-	if q.Filter.Has(Cred) && !q.Write {
+	if q.Filter.Has(Cred) {
 		// Looking up who a presented credential belongs to is the
 		// authentication itself, not an unauthenticated read.
 		q.Authed = true
@@ -124,6 +124,15 @@ func (fr *frame) applyMethod(q *Query, obj Val, method string, x *esb.ECall, arg
 	}
 	if q.Model != "" && libs.PrismaRowMethods[method] && len(x.Args) == 0 {
 		q.Whole = true
+	}
+	if (q.Model == "" || q.Model == method) && kvKeyMethods[method] && len(x.Args) > 0 && len(args) > 0 {
+		// Key-value stores (Redis, KV): the first argument is the key that
+		// selects the entry.
+		fr.addFilter(q, x.Args[0], args[0], "")
+		if method == "set" || method == "hset" || method == "setex" || method == "del" || method == "incr" || method == "expire" {
+			q.Write = true
+		}
+		return
 	}
 	switch method {
 	case "select":
@@ -265,6 +274,9 @@ func (fr *frame) prismaArgs(q *Query, o *esb.EObject, v Val) {
 func (fr *frame) addFilter(q *Query, e esb.Expr, v Val, key string) {
 	d := v.deep()
 	q.Filter = Join(q.Filter, d)
+	if d.Params != 0 {
+		q.IDParams |= idParams(e, v, key, 0)
+	}
 	if q.IDOrigin != nil || !d.Has(Client) {
 		return
 	}
@@ -481,4 +493,45 @@ func (fr *frame) parentRefs(q *Query, e esb.Expr, v Val, depth int) {
 			return
 		}
 	}
+}
+
+// kvKeyMethods are key-value store methods whose first argument is the key.
+var kvKeyMethods = map[string]bool{"get": true, "set": true, "setex": true, "del": true, "exists": true, "incr": true, "expire": true,
+	"hget": true, "hset": true, "hgetall": true, "mget": true, "getdel": true, "ttl": true}
+
+// idParams is idOrigin for a summary: which parameters select by an
+// identifier key (a helper's where: { id }).
+func idParams(e esb.Expr, v Val, key string, depth int) uint64 {
+	if depth > 8 {
+		return 0
+	}
+	switch x := e.Data.(type) {
+	case *esb.EObject:
+		var out uint64
+		for i := range x.Properties {
+			p := &x.Properties[i]
+			s, ok := p.Key.Data.(*esb.EString)
+			if !ok || p.ValueOrNil.Data == nil {
+				continue
+			}
+			k := index.String(s.Value)
+			next := k
+			if k == "AND" || k == "OR" || k == "equals" || k == "in" || k == "some" || k == "every" || k == "is" || k == "$in" || k == "$eq" {
+				next = key
+			}
+			out |= idParams(p.ValueOrNil, v.Obj[k], next, depth+1)
+		}
+		return out
+	case *esb.ECall:
+		if len(x.Args) >= 2 {
+			if d, ok := x.Args[0].Data.(*esb.EDot); ok && idLike(d.Name) {
+				return v.deep().Params
+			}
+		}
+		return 0
+	}
+	if key != "" && idLike(key) {
+		return v.deep().Params
+	}
+	return 0
 }

@@ -299,7 +299,13 @@ func credName(n string) bool {
 		"session_token", "session-token", "publishablekey", "publishable_key", "x-dub-publishable-key", "bearer", "auth-token", "x-auth-token", "secret":
 		return true
 	}
-	return strings.HasSuffix(l, "-api-key") || strings.HasSuffix(l, "_token") || strings.HasSuffix(l, "-token")
+	switch l {
+	case "code", "otp", "nonce", "ticket", "magiclink", "password":
+		// An OAuth authorization code, a one-time code or link, a password:
+		// possessing it is what the caller proves.
+		return true
+	}
+	return strings.HasSuffix(l, "-api-key") || strings.HasSuffix(l, "apikey") || strings.HasSuffix(l, "token") || strings.HasSuffix(l, "secret")
 }
 
 func (fr *frame) memberNode(base Val, name string, loc esb.Loc) Val {

@@ -22,6 +22,8 @@ type Query struct {
 	// client-controlled value selects by an identifier (id, postId, slug).
 	Filter   Val
 	IDOrigin *Origin
+	// IDParams: in a summary, the parameters that select by an identifier.
+	IDParams uint64
 	// Data: labels of the values written.
 	Data Val
 	// Whole: returns whole rows (no select/columns/projection).
