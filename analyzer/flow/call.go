@@ -234,7 +234,7 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 		// client data in the URL or body (in a helper: its parameters). A
 		// license or feature-flag lookup with a fixed request is not an action
 		// an anonymous caller can abuse.
-		secret, steered := false, false
+		secret, steered, cred := false, false, false
 		for _, a := range args {
 			d := a.deep()
 			if d.Has(Env) {
@@ -243,6 +243,15 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 			if d.Has(Client) || d.Params != 0 {
 				steered = true
 			}
+			if d.Has(Cred) {
+				cred = true
+			}
+		}
+		if cred {
+			// Exchanging a presented credential with its issuer (an OAuth code
+			// for tokens, a token for a profile) is how the caller is identified;
+			// the response is their identity.
+			return Val{F: Auth | Caller}
 		}
 		if secret && steered {
 			fr.sensitive(site, "fetch", "calls a third-party API with a server secret", st, args)
