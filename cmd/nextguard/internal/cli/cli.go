@@ -45,8 +45,9 @@ func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
 type flags struct {
 	format, output, failOn, config, color, baseline, writeBaseline, automationID string
+	diff                                                                         string
 	enable, disable                                                              []string
-	quiet                                                                        bool
+	quiet, staged                                                                bool
 	jobs                                                                         int
 }
 
@@ -95,6 +96,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	pf.IntVar(&f.jobs, "jobs", 0, "parallel workers (default: number of CPUs)")
 	pf.StringVar(&f.baseline, "baseline", "", "report only findings not recorded in the baseline `FILE`")
 	pf.StringVar(&f.writeBaseline, "write-baseline", "", "record the current findings in the baseline `FILE`")
+	pf.StringVar(&f.diff, "diff", "", "report only findings in entry points changed since the git revision `REV`")
+	pf.BoolVar(&f.staged, "staged", false, "report only findings in entry points with staged changes (pre-commit)")
 	pf.StringVar(&f.automationID, "sarif-category", "", "SARIF automationDetails.id (overrides upload-sarif's category)")
 
 	check := &cobra.Command{
@@ -187,6 +190,9 @@ func validate(f *flags) error {
 	if f.jobs < 0 {
 		return fmt.Errorf("--jobs must be positive")
 	}
+	if strings.HasPrefix(f.diff, "-") {
+		return fmt.Errorf("--diff needs a git revision, not %q", f.diff)
+	}
 	return nil
 }
 
@@ -197,6 +203,17 @@ func run(f *flags, paths []string) (*result.Result, error) {
 func runCheck(cmd *cobra.Command, f *flags, args []string, stdout, stderr io.Writer) error {
 	if err := validate(f); err != nil {
 		return err
+	}
+	var changed *changes
+	if f.diff != "" || f.staged {
+		dir := "."
+		if len(args) > 0 {
+			dir = args[0]
+		}
+		var err error
+		if changed, err = gitChanges(dir, f.diff, f.staged); err != nil {
+			return err
+		}
 	}
 	res, err := run(f, args)
 	if err != nil {
@@ -211,6 +228,9 @@ func runCheck(cmd *cobra.Command, f *flags, args []string, stdout, stderr io.Wri
 		if err := writeBaseline(res, f.writeBaseline); err != nil {
 			return err
 		}
+	}
+	if changed != nil {
+		changed.filter(res)
 	}
 	if err := write(f, res, stdout, false); err != nil {
 		return err
