@@ -2,6 +2,7 @@ package index
 
 import (
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -26,6 +27,8 @@ type slot struct {
 	once sync.Once
 	file *source.File
 	mod  *Module
+	// started is set when the file's parse begins (mayExport reads it).
+	started atomic.Bool
 }
 
 // NewProgram makes a program over files (keyed by relative path). resolve maps an
@@ -57,6 +60,7 @@ func (p *Program) Module(rel string) *Module {
 		return nil
 	}
 	s.once.Do(func() {
+		s.started.Store(true)
 		pm, diags := parse.File(s.file)
 		if len(diags) > 0 {
 			p.mu.Lock()
@@ -155,7 +159,7 @@ func (p *Program) ResolveExport(m *Module, name string, hops int) Binding {
 		return Binding{}
 	}
 	for _, star := range m.Stars {
-		if star.Target.File == "" {
+		if star.Target.File == "" || !p.mayExport(star.Target.File, name) {
 			continue
 		}
 		if b := p.ResolveExport(p.Module(star.Target.File), name, hops+1); b.Found() {
@@ -163,4 +167,42 @@ func (p *Program) ResolveExport(m *Module, name string, hops int) Binding {
 		}
 	}
 	return Binding{}
+}
+
+// mayExport reports whether the file rel could export name, without parsing
+// it when it is not parsed yet. Barrels (`export * from` lists, common in
+// monorepo packages) would otherwise get every module they list parsed to
+// find one name. A module can only export a name it spells out (declaration,
+// export list, `export * as name`, CommonJS `exports.name`), unless it
+// forwards names with `export *` of its own, or spells identifiers with
+// \u escapes; in those cases it is parsed.
+func (p *Program) mayExport(rel, name string) bool {
+	s := p.slots[rel]
+	if s == nil {
+		return false
+	}
+	if s.started.Load() {
+		return true // parsed or being parsed: its export table decides
+	}
+	t := s.file.Text
+	return strings.Contains(t, name) || hasExportStar(t) || strings.Contains(t, `\u`)
+}
+
+// hasExportStar reports an `export *` (with any spacing or comments between
+// the keyword and the star).
+func hasExportStar(t string) bool {
+	for i := 0; ; {
+		j := strings.Index(t[i:], "export")
+		if j < 0 {
+			return false
+		}
+		k := i + j + len("export")
+		for k < len(t) && (t[k] == ' ' || t[k] == '\t' || t[k] == '\n' || t[k] == '\r') {
+			k++
+		}
+		if k < len(t) && (t[k] == '*' || t[k] == '/') {
+			return true
+		}
+		i = i + j + 1
+	}
 }

@@ -63,6 +63,7 @@ func File(f *source.File) (m *Module, diags []result.Diagnostic) {
 		}
 		return nil, diags
 	}
+	dropBundlerData(&tree)
 	return &Module{File: f, AST: &tree}, nil
 }
 
