@@ -310,7 +310,8 @@ func useColor(mode string, w io.Writer) bool {
 	case "never":
 		return false
 	}
-	if _, ok := os.LookupEnv("NO_COLOR"); ok || os.Getenv("TERM") == "dumb" {
+	// no-color.org: NO_COLOR counts when set to a non-empty value.
+	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
 		return false
 	}
 	if f, ok := w.(*os.File); ok {
