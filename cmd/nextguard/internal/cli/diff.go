@@ -34,6 +34,9 @@ type changes struct {
 // gitChanges asks git what changed in the work tree holding dir: against rev
 // (--diff REV), against the index (--staged), or the index against rev (both).
 // It runs before the analysis so that a bad revision fails fast, with exit 2.
+//
+// The analysis reads the working tree, so --staged assumes it matches the index;
+// pre-commit runners (pre-commit, lint-staged) stash unstaged changes first.
 func gitChanges(dir, rev string, staged bool) (*changes, error) {
 	flag := "--diff " + rev
 	if rev == "" {
@@ -99,6 +102,9 @@ func gitChanges(dir, rev string, staged bool) (*changes, error) {
 // git's message.
 func git(dir string, args ...string) ([]byte, error) {
 	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
+	// A read-only query: never take index.lock behind a user's or a hook's
+	// back (git diff refreshes the index opportunistically otherwise).
+	cmd.Env = append(os.Environ(), "GIT_OPTIONAL_LOCKS=0")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
