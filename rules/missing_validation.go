@@ -35,7 +35,9 @@ func checkMissingValidation(p *Pass) {
 			// sender is trusted.
 			continue
 		}
-		if !v.Has(flow.Client) || v.Has(flow.Validated) || v.Origin == nil || v.Has(flow.Stringly) {
+		if !v.Has(flow.Client) || v.Has(flow.Validated) || v.Origin == nil || v.Has(flow.Stringly) || v.Has(flow.Caller) {
+			// Caller-derived values (a client id already matched against the
+			// caller's records) are not raw input any more.
 			// Route segments, query parameters and headers are strings by
 			// construction: no type confusion, and ORMs parameterise them.
 			continue

@@ -69,6 +69,12 @@ func (fr *frame) dbCall(obj Val, method string, e *esb.Expr, x *esb.ECall, args 
 		fr.authorize(q.IDOrigin, site.Loc)
 		fr.authorize(q.Filter.Origin, site.Loc)
 	}
+	if q.Filter.Has(Caller) && q.Filter.KeyedBy != nil {
+		// A membership query on the parent of a row the client chose
+		// (organizationId read from the survey, checked against the user)
+		// ties that row to the caller.
+		fr.authorize(q.Filter.KeyedBy, site.Loc)
+	}
 	return Val{F: obj.F & (DB | RLS), Model: q.Model, RowsAt: q, Kind: obj.Kind}
 }
 
@@ -119,6 +125,15 @@ func (fr *frame) applyMethod(q *Query, obj Val, method string, x *esb.ECall, arg
 			if libs.PrismaRowMethods[method] {
 				q.Whole = true
 			}
+			return
+		}
+		if len(args) > 0 && args[0].Params != 0 && args[0].Obj == nil {
+			// A helper passing its caller's options through
+			// (findBoard(criteria) → findUnique(criteria)): the caller's where
+			// selects the rows.
+			p := args[0].Params
+			q.Filter = Join(q.Filter, Val{F: Member, Params: p, Field: "where"})
+			q.IDParams |= p
 			return
 		}
 	}

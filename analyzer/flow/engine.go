@@ -90,6 +90,8 @@ type frame struct {
 	last map[*esb.Expr]Val
 	// inlining: closures being run inline right now (recursion guard).
 	inlining map[*index.Func]bool
+	// assigned logs the variables assignments write, in order.
+	assigned []esb.Ref
 }
 
 // DebugSummary, when set, observes each computed summary (diagnosis only).
@@ -351,9 +353,18 @@ func (fr *frame) stmt(s *esb.Stmt, st state) state {
 		before := st
 		after := fr.exec(x.Block.Stmts, st)
 		if x.Catch != nil {
+			// Error handling (logging, an error response, an audit write) is not
+			// an operation an anonymous caller can steer: it runs as if the
+			// request were checked, and what follows the try is judged by the
+			// try block's own state.
 			cs := before
+			csAuthed := cs.authed
+			cs.authed = true
 			fr.bind(x.Catch.BindingOrNil, Val{}, &cs)
 			cs = fr.exec(x.Catch.Block.Stmts, cs)
+			if !cs.exited {
+				cs.authed = csAuthed
+			}
 			after = merge(after, cs)
 		}
 		if x.Finally != nil {
@@ -475,7 +486,17 @@ func (fr *frame) ifStmt(x *esb.SIf, st state) state {
 	// (`workspace = undefined; throw …`) must not leak into the path that
 	// continues, and two continuing branches join.
 	pre := copyEnv(fr.env)
+	mark := len(fr.assigned)
 	yes = fr.stmt(&x.Yes, yes)
+	if c.gate && c.neg && !yes.exited {
+		// `if (!auth) { error = () => unauthorized() }`: what is assigned only
+		// for anonymous callers says so when tested later (`if (error) return`).
+		for _, ref := range fr.assigned[mark:] {
+			v := fr.env[ref]
+			v.F |= AuthErr
+			fr.env[ref] = v
+		}
+	}
 	yesEnv := fr.env
 	fr.env = copyEnv(pre)
 	if x.NoOrNil.Data != nil {

@@ -394,6 +394,10 @@ func (fr *frame) memberNode(base Val, name string, loc esb.Loc) Val {
 		// A field of a row is not a row; remember which client value chose it,
 		// also for projected rows (`select: { authorId: true }`).
 		return Val{F: base.F & (Caller | Client | Auth), KeyedBy: base.KeyedBy, KeyParams: base.KeyParams, KeyField: base.KeyField, Params: base.Params &^ base.KeyParams}
+	case base.Has(Client) && serverSetField[name] && base.Origin != nil && (base.Origin.ID == "req" || base.Origin.ID == "request"):
+		// req.auth / req.user on the request a wrapper passes: set by the app's
+		// middleware from the session, not sent by the client.
+		return Val{}
 	case base.Any(Client | Caller | Env | Validated):
 		v := base.data()
 		v.F &^= Rows
@@ -475,6 +479,7 @@ func (fr *frame) binary(e *esb.Expr, x *esb.EBinary, st *state) Val {
 			} else {
 				fr.env[t.Ref] = Join(fr.ident(t.Ref), v)
 			}
+			fr.assigned = append(fr.assigned, t.Ref)
 		case *esb.EDot:
 			if id, ok := t.Target.Data.(*esb.EIdentifier); ok {
 				if old, ok := fr.env[id.Ref]; ok {
