@@ -406,7 +406,7 @@ func (fr *frame) inline(fn *index.Func, params []Val, st *state) Val {
 	saved, savedRet := fr.rets, fr.onReturn
 	fr.rets = &rets
 	fr.onReturn = nil
-	inner := state{authed: st.authed}
+	inner := state{authed: st.authed, priv: st.priv}
 	for i, a := range fn.Args {
 		var v Val
 		if i < len(params) {
@@ -434,7 +434,7 @@ func (fr *frame) callFunc(fn *index.Func, x *esb.ECall, args []Val, st *state, s
 	for i, a := range args {
 		if a.Fn != nil && i < len(x.Args) && isFuncLit(x.Args[i]) {
 			params := fr.callbackParams(fn, i, a.Fn)
-			cbOut = Join(cbOut, fr.inline(a.Fn, params.vals, &state{authed: st.authed || params.authed}))
+			cbOut = Join(cbOut, fr.inline(a.Fn, params.vals, &state{authed: st.authed || params.authed, priv: st.priv}))
 		}
 	}
 	cbOut = Join(cbOut, fr.runOptionHandlers(fn, args, st))
