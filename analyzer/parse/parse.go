@@ -1,5 +1,7 @@
 // Package parse turns a source file into an esbuild AST. One bad file never
-// stops a run: syntax errors and parser panics become diagnostics.
+// stops a run: syntax errors, binary content, nesting deep enough to exhaust
+// the parser's stack (checked before parsing, see depth.go) and parser panics
+// become diagnostics.
 package parse
 
 import (
@@ -45,7 +47,13 @@ func File(f *source.File) (m *Module, diags []result.Diagnostic) {
 	if looksBinary(f.Text) {
 		return nil, []result.Diagnostic{{File: f.Rel, Message: "skipped: the file looks binary (it contains NUL bytes), not JavaScript or TypeScript"}}
 	}
-	tree, msgs, ok := esb.Parse(f.Rel, f.Text, LoaderFor(f.Rel))
+	loader := LoaderFor(f.Rel)
+	if off, deep := nestingTooDeep(f.Text, loader != esb.LoaderTS, MaxNesting); deep {
+		line, col := f.Position(int32(off))
+		return nil, []result.Diagnostic{{File: f.Rel, Line: line, Column: col, Message: fmt.Sprintf(
+			"skipped: the code nests too deeply here (more than %d levels), which would exhaust the parser's stack (the file was not analysed)", MaxNesting)}}
+	}
+	tree, msgs, ok := esb.Parse(f.Rel, f.Text, loader)
 	if !ok {
 		for _, msg := range msgs {
 			if !msg.Error {
