@@ -2,6 +2,7 @@ package deps
 
 import (
 	"strings"
+	"unicode"
 )
 
 // npm reads package-lock.json / npm-shrinkwrap.json. v2 and v3 list every
@@ -256,6 +257,8 @@ func (lk *lockRead) yarn() {
 		} else {
 			return
 		}
+		// The version's offset must skip the spaces TrimSpace drops in front.
+		at += len(rest) - len(strings.TrimLeftFunc(rest, unicode.IsSpace))
 		v := strings.TrimSpace(rest)
 		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
 			v = v[1 : len(v)-1]

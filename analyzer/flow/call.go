@@ -399,6 +399,13 @@ func (fr *frame) inline(fn *index.Func, params []Val, st *state) Val {
 	}
 	if fr.inlining == nil {
 		fr.inlining = map[*index.Func]bool{}
+		fr.inlined = map[*index.Func]int{}
+	}
+	if fr.inlined[fn]++; fr.inlined[fn] > maxInlines {
+		// A closure called from many places (or from closures that call it
+		// twice each, exponentially) has shown what it does by now.
+		fr.e.truncated = true
+		return Val{}
 	}
 	fr.inlining[fn] = true
 	defer delete(fr.inlining, fn)
@@ -1144,3 +1151,6 @@ func keyOrigins(v Val, depth int) []*Origin {
 	}
 	return out
 }
+
+// maxInlines bounds how often one closure runs inline in one analysis.
+const maxInlines = 64

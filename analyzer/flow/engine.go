@@ -54,7 +54,9 @@ type Engine struct {
 	// entry point, so a pathological project ends with partial results, reported
 	// as such, instead of never. AnalyzeEntry resets it.
 	Budget int
-	invs   map[invKey]*Invocation
+	// truncated: some walk hit a depth limit during the current entry point.
+	truncated bool
+	invs      map[invKey]*Invocation
 }
 
 // New makes an engine.
@@ -92,6 +94,8 @@ type frame struct {
 	inlining map[*index.Func]bool
 	// assigned logs the variables assignments write, in order.
 	assigned []esb.Ref
+	// inlined counts how often each closure ran inline.
+	inlined map[*index.Func]int
 }
 
 // DebugSummary, when set, observes each computed summary (diagnosis only).
@@ -104,7 +108,7 @@ const maxCallDepth = 12
 
 // EntryBudget is the work allowed per entry point. Real entry points use a few
 // thousand units; the limit only stops runaway inputs.
-const EntryBudget = 2_000_000
+const EntryBudget = 400_000
 
 // Summarize returns the summary of fn, computing it once.
 func (e *Engine) Summarize(fn *index.Func) *Summary {
@@ -175,10 +179,28 @@ func summarize(f *Facts) *Summary {
 			s.Unauth = op
 		}
 	}
+	// One entry per distinct query and parameter shape: a helper calling
+	// another twice (f1 → f0; f0) must not double the list at every level.
+	type qkey struct {
+		site           Site
+		filter, data   uint64
+		caller, client bool
+	}
+	seenQ := map[qkey]bool{}
 	for _, q := range f.Queries {
-		if q.Filter.Params != 0 || q.Data.Params != 0 {
-			s.Queries = append(s.Queries, q)
+		if q.Filter.Params == 0 && q.Data.Params == 0 {
+			continue
 		}
+		inner := q
+		for inner.Inner != nil {
+			inner = inner.Inner
+		}
+		k := qkey{inner.Site, q.Filter.Params, q.Data.Params, q.Filter.Has(Caller), q.Filter.Has(Client)}
+		if seenQ[k] {
+			continue
+		}
+		seenQ[k] = true
+		s.Queries = append(s.Queries, q)
 	}
 	for _, u := range f.Uses {
 		// A credential or a string by construction (header, URL) reaching a
@@ -187,7 +209,18 @@ func summarize(f *Facts) *Summary {
 			s.SinkParams |= u.Val.Params
 		}
 	}
-	s.AuthzPairs = f.AuthzPairs
+	type pkey struct {
+		sp, skp, ap uint64
+		caller      bool
+	}
+	seenP := map[pkey]bool{}
+	for _, p := range f.AuthzPairs {
+		k := pkey{p.Subject.Params, p.Subject.KeyParams, p.Against.Params, p.Against.Has(Caller)}
+		if !seenP[k] {
+			seenP[k] = true
+			s.AuthzPairs = append(s.AuthzPairs, p)
+		}
+	}
 	if s.Ret.Has(Validated) {
 		s.ValidatesParams = s.Ret.Params
 	}

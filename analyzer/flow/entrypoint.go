@@ -73,9 +73,10 @@ func (f *EntryFacts) Authenticated() bool {
 func (e *Engine) AnalyzeEntry(en *entry.Entry) *EntryFacts {
 	out := &EntryFacts{Entry: en}
 	e.Budget = EntryBudget
+	e.truncated = false
 	defer func() {
 		out.Work = EntryBudget - e.Budget
-		out.Truncated = e.Budget <= 0
+		out.Truncated = e.Budget <= 0 || e.truncated
 	}()
 	if en.Fn == nil {
 		out.Facts = newFacts()

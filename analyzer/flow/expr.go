@@ -16,6 +16,7 @@ func (fr *frame) eval(e *esb.Expr, st *state) Val {
 	fr.depth++
 	defer func() { fr.depth-- }()
 	if fr.depth > 400 || !fr.budget() {
+		fr.e.truncated = true
 		return Val{}
 	}
 	v := fr.evalNode(e, st)
