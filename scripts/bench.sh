@@ -106,7 +106,9 @@ median() { # column of file
 }
 
 ox() { run oxlint "$OXLINT" -A all "$DIR"; }
-es() { run eslint env NODE_OPTIONS=--max-old-space-size=8192 "$ESLINT" --no-warn-ignored -c "$TOOLS/eslint.config.mjs" "$DIR"; }
+# ESLint resolves file patterns against its working directory (files outside
+# it are silently skipped), so it runs inside DIR.
+es() { (cd "$DIR" && run eslint env NODE_OPTIONS=--max-old-space-size=8192 "$ESLINT" --no-warn-ignored -c "$TOOLS/eslint.config.mjs" .); }
 ng() { run nextguard "$NG" check --color never "$DIR"; }
 pc() { run precommit "$NG" check --color never "${STAGED[@]}"; }
 
