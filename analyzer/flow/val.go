@@ -175,9 +175,21 @@ func (v Val) data() Val {
 
 // deep returns the union of v and everything inside its known object fields.
 func (v Val) deep() Val {
+	return v.deepTo(0)
+}
+
+// maxDeep bounds deep's walk: object values share sub-values, so an
+// unbounded walk grows exponentially on generated or deeply merged code,
+// while labels deeper than this are not found in real handlers.
+const maxDeep = 8
+
+func (v Val) deepTo(depth int) Val {
 	out := v.data()
+	if depth >= maxDeep {
+		return out
+	}
 	for _, k := range sortedKeys(v.Obj) {
-		out = Join(out, v.Obj[k].deep())
+		out = Join(out, v.Obj[k].deepTo(depth+1))
 	}
 	return out
 }
