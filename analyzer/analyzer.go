@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -386,42 +387,9 @@ func cachedReader(root string, files map[string]*source.File) func(string) (*sou
 
 // finish sorts everything into the deterministic output order.
 func finish(res *result.Result) {
-	sort.SliceStable(res.EntryPoints, func(i, j int) bool {
-		a, b := res.EntryPoints[i], res.EntryPoints[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Column < b.Column
-	})
-	sort.SliceStable(res.Findings, func(i, j int) bool {
-		a, b := res.Findings[i], res.Findings[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		if a.RuleID != b.RuleID {
-			return a.RuleID < b.RuleID
-		}
-		return a.Message < b.Message
-	})
-	sort.SliceStable(res.Errors, func(i, j int) bool {
-		a, b := res.Errors[i], res.Errors[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Message < b.Message
-	})
+	slices.SortStableFunc(res.EntryPoints, result.CompareEntryPoints)
+	slices.SortStableFunc(res.Findings, result.CompareFindings)
+	slices.SortStableFunc(res.Errors, result.CompareDiagnostics)
 	if res.EntryPoints == nil {
 		res.EntryPoints = []result.EntryPoint{}
 	}

@@ -9,7 +9,6 @@
 package report
 
 import (
-	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,46 +49,19 @@ type Options struct {
 // it sorts again with a total order (ties broken on every field).
 func sortedFindings(fs []result.Finding) []result.Finding {
 	out := slices.Clone(fs)
-	slices.SortStableFunc(out, func(a, b result.Finding) int {
-		return cmp.Or(
-			strings.Compare(a.File, b.File),
-			cmp.Compare(a.Line, b.Line),
-			cmp.Compare(a.Column, b.Column),
-			strings.Compare(a.RuleID, b.RuleID),
-			cmp.Compare(a.EndLine, b.EndLine),
-			cmp.Compare(a.EndColumn, b.EndColumn),
-			strings.Compare(a.Message, b.Message),
-			strings.Compare(a.Fingerprint, b.Fingerprint),
-		)
-	})
+	slices.SortStableFunc(out, result.CompareFindings)
 	return out
 }
 
 func sortedEntryPoints(es []result.EntryPoint) []result.EntryPoint {
 	out := slices.Clone(es)
-	slices.SortStableFunc(out, func(a, b result.EntryPoint) int {
-		return cmp.Or(
-			strings.Compare(a.File, b.File),
-			cmp.Compare(a.Line, b.Line),
-			cmp.Compare(a.Column, b.Column),
-			strings.Compare(a.Name, b.Name),
-			strings.Compare(a.Method, b.Method),
-			strings.Compare(a.Kind, b.Kind),
-		)
-	})
+	slices.SortStableFunc(out, result.CompareEntryPoints)
 	return out
 }
 
 func sortedErrors(ds []result.Diagnostic) []result.Diagnostic {
 	out := slices.Clone(ds)
-	slices.SortStableFunc(out, func(a, b result.Diagnostic) int {
-		return cmp.Or(
-			strings.Compare(a.File, b.File),
-			cmp.Compare(a.Line, b.Line),
-			cmp.Compare(a.Column, b.Column),
-			strings.Compare(a.Message, b.Message),
-		)
-	})
+	slices.SortStableFunc(out, result.CompareDiagnostics)
 	return out
 }
 
