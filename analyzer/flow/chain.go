@@ -143,7 +143,7 @@ func (e *Engine) ChainOf(m *index.Module, call *esb.ECall) *Chain {
 	if !ok {
 		return nil
 	}
-	fr := &frame{e: e, mod: m, facts: newFacts(), env: map[esb.Ref]Val{}, checked: map[esb.Ref]bool{}}
+	fr := e.newFrame(m)
 	var rets []Ret
 	fr.rets = &rets
 	st := state{}

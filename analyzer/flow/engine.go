@@ -655,7 +655,7 @@ func (e *Engine) outerEnv(fn *index.Func) map[esb.Ref]Val {
 	if outer == nil {
 		return nil
 	}
-	fr := &frame{e: e, mod: outer.Mod, facts: newFacts(), env: map[esb.Ref]Val{}, checked: map[esb.Ref]bool{}}
+	fr := e.newFrame(outer.Mod)
 	var rets []Ret
 	fr.rets = &rets
 	params := make([]Val, len(outer.Args))
@@ -702,4 +702,10 @@ func enclosing(fn *index.Func) *index.Func {
 		v.Stmts(fn.Mod.AST.Parts[i].Stmts)
 	}
 	return best
+}
+
+// newFrame is an empty frame for analysing code of m outside any entry point's
+// own function (wrappers, chains, module-level values).
+func (e *Engine) newFrame(m *index.Module) *frame {
+	return &frame{e: e, mod: m, facts: newFacts(), env: map[esb.Ref]Val{}, checked: map[esb.Ref]bool{}}
 }

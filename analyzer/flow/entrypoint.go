@@ -170,6 +170,27 @@ func (e *Engine) AnalyzeEntry(en *entry.Entry) *EntryFacts {
 	return out
 }
 
+// calleeRef is the variable a call's target names (`wrap(...)`), if any.
+func calleeRef(c *esb.ECall) (esb.Ref, bool) {
+	switch t := c.Target.Data.(type) {
+	case *esb.EIdentifier:
+		return t.Ref, true
+	case *esb.EImportIdentifier:
+		return t.Ref, true
+	}
+	return esb.Ref{}, false
+}
+
+// calleeFunc resolves a call's target to the project function it names.
+func (e *Engine) calleeFunc(m *index.Module, c *esb.ECall) (index.Binding, bool) {
+	ref, ok := calleeRef(c)
+	if !ok {
+		return index.Binding{}, false
+	}
+	b := e.Prog.ResolveRef(m, ref)
+	return b, b.Decl != nil && b.Decl.Fn != nil
+}
+
 func calleeName(m *index.Module, c *esb.ECall) string {
 	switch t := c.Target.Data.(type) {
 	case *esb.EIdentifier:
@@ -242,21 +263,12 @@ func (e *Engine) chainParams(en *entry.Entry, c *Chain) []Val {
 // wrapperInvocation resolves a project HOF wrapper and how it calls the handler.
 func (e *Engine) wrapperInvocation(en *entry.Entry) (*Invocation, string) {
 	c := en.Wrapper
-	var ref esb.Ref
-	switch t := c.Target.Data.(type) {
-	case *esb.EIdentifier:
-		ref = t.Ref
-	case *esb.EImportIdentifier:
-		ref = t.Ref
-	default:
-		return nil, ""
-	}
-	b := e.Prog.ResolveRef(en.WrapperMod, ref)
-	if b.Decl == nil || b.Decl.Fn == nil {
+	b, ok := e.calleeFunc(en.WrapperMod, c)
+	if !ok {
 		return nil, ""
 	}
 	argIndex := -1
-	fr := &frame{e: e, mod: en.WrapperMod, facts: newFacts(), env: map[esb.Ref]Val{}, checked: map[esb.Ref]bool{}}
+	fr := e.newFrame(en.WrapperMod)
 	var rets []Ret
 	fr.rets = &rets
 	args := make([]Val, len(c.Args))
@@ -393,20 +405,11 @@ func joinArgs(calls []HandlerCall) []Val {
 // .action() and runs the endpoint it returns with the client's parameters.
 func (e *Engine) innerInvocation(en *entry.Entry, params []Val, authed bool) (*Invocation, string) {
 	c := en.Inner
-	var ref esb.Ref
-	switch t := c.Target.Data.(type) {
-	case *esb.EIdentifier:
-		ref = t.Ref
-	case *esb.EImportIdentifier:
-		ref = t.Ref
-	default:
+	b, ok := e.calleeFunc(en.WrapperMod, c)
+	if !ok {
 		return nil, ""
 	}
-	b := e.Prog.ResolveRef(en.WrapperMod, ref)
-	if b.Decl == nil || b.Decl.Fn == nil {
-		return nil, ""
-	}
-	fr := &frame{e: e, mod: en.WrapperMod, facts: newFacts(), env: map[esb.Ref]Val{}, checked: map[esb.Ref]bool{}}
+	fr := e.newFrame(en.WrapperMod)
 	var rets []Ret
 	fr.rets = &rets
 	args := make([]Val, len(c.Args))
@@ -434,20 +437,14 @@ func (e *Engine) nestedInvocation(en *entry.Entry) (*Invocation, string) {
 		return nil, ""
 	}
 	outer := en.Wrapper
-	var ref esb.Ref
-	switch t := outer.Target.Data.(type) {
-	case *esb.EIdentifier:
-		ref = t.Ref
-	case *esb.EImportIdentifier:
-		ref = t.Ref
-	default:
+	if _, ok := calleeRef(outer); !ok {
 		return nil, ""
 	}
 	params := e.defaultParams(en)
 	authed, priv := false, false
 	name := calleeName(en.WrapperMod, outer)
-	if b := e.Prog.ResolveRef(en.WrapperMod, ref); b.Decl != nil && b.Decl.Fn != nil {
-		fr := &frame{e: e, mod: en.WrapperMod, facts: newFacts(), env: map[esb.Ref]Val{}, checked: map[esb.Ref]bool{}}
+	if b, ok := e.calleeFunc(en.WrapperMod, outer); ok {
+		fr := e.newFrame(en.WrapperMod)
 		var rets []Ret
 		fr.rets = &rets
 		args := make([]Val, len(outer.Args))

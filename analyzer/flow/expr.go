@@ -215,7 +215,7 @@ func (e *Engine) declVal(m *index.Module, d *index.Decl) Val {
 		return e.configured(d.Name, m.Rel)
 	}
 	e.declBusy[d] = true
-	fr := &frame{e: e, mod: m, facts: newFacts(), env: map[esb.Ref]Val{}, checked: map[esb.Ref]bool{}}
+	fr := e.newFrame(m)
 	var rets []Ret
 	fr.rets = &rets
 	st := state{}
