@@ -1450,13 +1450,8 @@ func calleeSourceText(m *index.Module, c *esb.ECall) string {
 
 // isNamespaceImport reports a namespace import (`import * as v from "valibot"`).
 func isNamespaceImport(m *index.Module, e esb.Expr) bool {
-	var ref esb.Ref
-	switch t := e.Data.(type) {
-	case *esb.EImportIdentifier:
-		ref = t.Ref
-	case *esb.EIdentifier:
-		ref = t.Ref
-	default:
+	ref, ok := astwalk.IdentRef(e)
+	if !ok {
 		return false
 	}
 	imp := m.Imports[ref]

@@ -532,24 +532,12 @@ func jsxElement(m *index.Module, e *esb.Expr) (tag esb.Expr, props []esb.Propert
 
 // clientTag resolves a JSX tag to the "use client" module that defines it.
 func (s *projectScan) clientTag(m *index.Module, tag esb.Expr) (name, file string) {
-	var ref esb.Ref
 	member := ""
-	switch t := tag.Data.(type) {
-	case *esb.EIdentifier:
-		ref = t.Ref
-	case *esb.EImportIdentifier:
-		ref = t.Ref
-	case *esb.EDot:
-		switch u := t.Target.Data.(type) {
-		case *esb.EIdentifier:
-			ref = u.Ref
-		case *esb.EImportIdentifier:
-			ref = u.Ref
-		default:
-			return "", ""
-		}
-		member = t.Name
-	default:
+	if d, ok := tag.Data.(*esb.EDot); ok {
+		tag, member = d.Target, d.Name
+	}
+	ref, ok := astwalk.IdentRef(tag)
+	if !ok {
 		return "", ""
 	}
 	imp := m.Imports[ref]

@@ -241,13 +241,8 @@ func callsIn(prog *index.Program, m *index.Module, byRel map[string][]*readActio
 		case *esb.EIdentifier:
 			return direct[x.Ref]
 		case *esb.EDot:
-			var ref esb.Ref
-			switch t := x.Target.Data.(type) {
-			case *esb.EImportIdentifier:
-				ref = t.Ref
-			case *esb.EIdentifier:
-				ref = t.Ref
-			default:
+			ref, ok := astwalk.IdentRef(x.Target)
+			if !ok {
 				return nil
 			}
 			for _, a := range namespaces[ref] {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	esb "github.com/evanw/esbuild/nextguardast"
+	"github.com/nextguard/nextguard/analyzer/astwalk"
 	"github.com/nextguard/nextguard/analyzer/index"
 	"github.com/nextguard/nextguard/analyzer/libs"
 )
@@ -1057,15 +1058,11 @@ func assignObj(args []Val) Val {
 
 // ctorName is the name a constructor is imported or declared as.
 func ctorName(m *index.Module, e esb.Expr) string {
-	var ref esb.Ref
-	switch t := e.Data.(type) {
-	case *esb.EIdentifier:
-		ref = t.Ref
-	case *esb.EImportIdentifier:
-		ref = t.Ref
-	case *esb.EDot:
-		return t.Name
-	default:
+	if d, ok := e.Data.(*esb.EDot); ok {
+		return d.Name
+	}
+	ref, ok := astwalk.IdentRef(e)
+	if !ok {
 		return ""
 	}
 	if imp := m.Imports[ref]; imp != nil && imp.Name != "default" && imp.Name != "*" {

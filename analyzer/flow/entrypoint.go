@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	esb "github.com/evanw/esbuild/nextguardast"
+	"github.com/nextguard/nextguard/analyzer/astwalk"
 	"github.com/nextguard/nextguard/analyzer/entry"
 	"github.com/nextguard/nextguard/analyzer/index"
 	"github.com/nextguard/nextguard/analyzer/libs"
@@ -170,20 +171,9 @@ func (e *Engine) AnalyzeEntry(en *entry.Entry) *EntryFacts {
 	return out
 }
 
-// calleeRef is the variable a call's target names (`wrap(...)`), if any.
-func calleeRef(c *esb.ECall) (esb.Ref, bool) {
-	switch t := c.Target.Data.(type) {
-	case *esb.EIdentifier:
-		return t.Ref, true
-	case *esb.EImportIdentifier:
-		return t.Ref, true
-	}
-	return esb.Ref{}, false
-}
-
 // calleeFunc resolves a call's target to the project function it names.
 func (e *Engine) calleeFunc(m *index.Module, c *esb.ECall) (index.Binding, bool) {
-	ref, ok := calleeRef(c)
+	ref, ok := astwalk.IdentRef(c.Target)
 	if !ok {
 		return index.Binding{}, false
 	}
@@ -437,7 +427,7 @@ func (e *Engine) nestedInvocation(en *entry.Entry) (*Invocation, string) {
 		return nil, ""
 	}
 	outer := en.Wrapper
-	if _, ok := calleeRef(outer); !ok {
+	if _, ok := astwalk.IdentRef(outer.Target); !ok {
 		return nil, ""
 	}
 	params := e.defaultParams(en)
