@@ -119,6 +119,7 @@ func Run(ctx context.Context, opts Options) (*result.Result, error) {
 			}
 			pass := rules.NewPass(en, facts, mw, fields, cfg, col.reporter(r, en))
 			pass.Public = public
+			pass.Program = prog
 			col.run(r, en.Mod.Rel, func() { r.CheckEntry(pass) })
 		}
 	}

@@ -57,8 +57,7 @@ func checkMassAssignment(p *Pass) {
 	if f == nil || f.Facts == nil || p.Entry.Fn == nil {
 		return
 	}
-	learnAliases(p.Entry.Fn.Mod)
-	ma := &massCheck{p: p, root: projectRootOf(p.Entry.Fn.Mod), calls: map[*index.Module]map[int32][]*esb.ECall{}, reported: map[string]bool{}}
+	ma := &massCheck{p: p, prog: p.Program, calls: map[*index.Module]map[int32][]*esb.ECall{}, reported: map[string]bool{}}
 	var entryEv *shapeEval
 	seen := map[flow.Site]bool{}
 	for _, q := range f.Queries {
@@ -78,7 +77,7 @@ func checkMassAssignment(p *Pass) {
 
 type massCheck struct {
 	p        *Pass
-	root     string
+	prog     *index.Program
 	calls    map[*index.Module]map[int32][]*esb.ECall
 	reported map[string]bool
 }
@@ -87,7 +86,7 @@ type massCheck struct {
 // hold (client input, the session context, a validated parsedInput).
 func (ma *massCheck) entryEvaluator() *shapeEval {
 	e := ma.p.Entry
-	ev := newShapeEval(e.Fn.Mod, ma.root)
+	ev := newShapeEval(e.Fn.Mod, ma.prog)
 	seeds := make([]*dataShape, len(e.Fn.Args))
 	for i := range seeds {
 		if i < len(ma.p.Facts.Params) {
@@ -154,7 +153,7 @@ func (ma *massCheck) query(q *flow.Query, ev *shapeEval) {
 				seeds[i] = ev.eval(call.Args[i], 0)
 			}
 		}
-		next := newShapeEval(fn.Mod, ma.root)
+		next := newShapeEval(fn.Mod, ma.prog)
 		next.run(fn, seeds)
 		ev = next
 		cur = cur.Inner
@@ -439,7 +438,7 @@ func (ma *massCheck) whole(outer, q *flow.Query, desc string, loc srcPos, s *dat
 		how = "spreads " + s.describe() + ", a client-controlled object, into the row data"
 	}
 	if s.validated && s.schema != nil {
-		if keys, known := schemaKeys(s.schema, ma.root, 0); known {
+		if keys, known := schemaKeys(s.schema, ma.prog, 0); known {
 			var bad []string
 			for k := range keys {
 				if _, sens := massSensitiveKey(k); !sens || after[k] || s.overrides[k] {
@@ -785,13 +784,13 @@ func wrapperSchema(w *esb.ECall, m *index.Module) *schemaRef {
 
 // schemaKeys returns the keys a schema's output can hold; known is false when
 // they cannot be read statically or the schema keeps unknown keys.
-func schemaKeys(r *schemaRef, root string, depth int) (map[string]bool, bool) {
+func schemaKeys(r *schemaRef, prog *index.Program, depth int) (map[string]bool, bool) {
 	if r == nil || depth > 12 {
 		return nil, false
 	}
 	m := r.mod
 	sub := func(e esb.Expr) (map[string]bool, bool) {
-		return schemaKeys(&schemaRef{mod: m, expr: e, inits: r.inits}, root, depth+1)
+		return schemaKeys(&schemaRef{mod: m, expr: e, inits: r.inits}, prog, depth+1)
 	}
 	switch x := r.expr.Data.(type) {
 	case *esb.EIdentifier:
@@ -806,17 +805,17 @@ func schemaKeys(r *schemaRef, root string, depth int) (map[string]bool, bool) {
 		if imp == nil || imp.Target.File == "" || imp.Name == "*" {
 			return nil, false
 		}
-		if d := exportedHelperDecl(root, imp.Target.File, imp.Name); d != nil && d.Init != nil && len(d.Path) == 0 {
-			mm := loadHelperModule(root, imp.Target.File)
-			return schemaKeys(&schemaRef{mod: mm, expr: *d.Init}, root, depth+1)
+		if d := exportedHelperDecl(prog, imp.Target.File, imp.Name); d != nil && d.Init != nil && len(d.Path) == 0 {
+			mm := helperModule(prog, imp.Target.File)
+			return schemaKeys(&schemaRef{mod: mm, expr: *d.Init}, prog, depth+1)
 		}
 	case *esb.EDot:
 		// A namespace import: schemas.createPost.
 		if t, ok := x.Target.Data.(*esb.EImportIdentifier); ok {
 			if imp := m.Imports[t.Ref]; imp != nil && imp.Name == "*" && imp.Target.File != "" {
-				if d := exportedHelperDecl(root, imp.Target.File, x.Name); d != nil && d.Init != nil && len(d.Path) == 0 {
-					mm := loadHelperModule(root, imp.Target.File)
-					return schemaKeys(&schemaRef{mod: mm, expr: *d.Init}, root, depth+1)
+				if d := exportedHelperDecl(prog, imp.Target.File, x.Name); d != nil && d.Init != nil && len(d.Path) == 0 {
+					mm := helperModule(prog, imp.Target.File)
+					return schemaKeys(&schemaRef{mod: mm, expr: *d.Init}, prog, depth+1)
 				}
 			}
 		}
@@ -938,14 +937,14 @@ func literalObjectKeys(o *esb.EObject) (map[string]bool, bool) {
 // variables of the function it ran bound.
 type shapeEval struct {
 	m     *index.Module
-	root  string
+	prog  *index.Program
 	env   map[esb.Ref]*dataShape
 	inits map[esb.Ref]esb.Expr
 	steps int
 }
 
-func newShapeEval(m *index.Module, root string) *shapeEval {
-	return &shapeEval{m: m, root: root, env: map[esb.Ref]*dataShape{}, inits: map[esb.Ref]esb.Expr{}}
+func newShapeEval(m *index.Module, prog *index.Program) *shapeEval {
+	return &shapeEval{m: m, prog: prog, env: map[esb.Ref]*dataShape{}, inits: map[esb.Ref]esb.Expr{}}
 }
 
 const shapeMaxEvalSteps = 200000

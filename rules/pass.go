@@ -3,6 +3,7 @@ package rules
 import (
 	"github.com/nextguard/nextguard/analyzer/entry"
 	"github.com/nextguard/nextguard/analyzer/flow"
+	"github.com/nextguard/nextguard/analyzer/index"
 )
 
 // Pass is what an entry-point check sees: the entry, what the analysis found
@@ -19,7 +20,11 @@ type Pass struct {
 	Settings Settings
 	// Public: the user declared this entry point public by design (nextguard.json).
 	Public bool
-	report func(Diagnostic)
+	// Program is the run's module graph: a rule that reads a module the
+	// analysis did not hand it (a helper, the middleware) gets it from here,
+	// parsed once and with imports resolved. Nil in unit tests.
+	Program *index.Program
+	report  func(Diagnostic)
 }
 
 // NewPass is used by the driver and tests.

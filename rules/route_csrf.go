@@ -1,22 +1,15 @@
 package rules
 
 import (
-	"os"
-	"path"
-	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
-	"sync"
 
 	esb "github.com/evanw/esbuild/nextguardast"
 
 	"github.com/nextguard/nextguard/analyzer/astwalk"
 	"github.com/nextguard/nextguard/analyzer/flow"
 	"github.com/nextguard/nextguard/analyzer/index"
-	"github.com/nextguard/nextguard/analyzer/parse"
 	"github.com/nextguard/nextguard/analyzer/result"
-	"github.com/nextguard/nextguard/analyzer/source"
 )
 
 func init() {
@@ -54,9 +47,7 @@ func checkRouteCSRF(p *Pass) {
 	if change == nil {
 		return
 	}
-	learnAliases(e.Fn.Mod)
-	learnAliases(e.WrapperMod)
-	sc := newCSRFScan(e.Fn.Mod)
+	sc := newCSRFScan(p.Program)
 	sc.fn(e.Fn, 0)
 	if e.Wrapper != nil && e.WrapperMod != nil {
 		// What a wrapper does is known from the analysis (PreAuthed); its body is
@@ -72,7 +63,7 @@ func checkRouteCSRF(p *Pass) {
 	if cookie == "" {
 		return
 	}
-	if p.Middleware != "" && middlewareChecksCSRF(e.Fn.Mod, p.Middleware) {
+	if p.Middleware != "" && middlewareChecksCSRF(p.Program, p.Middleware) {
 		return
 	}
 	where := change.Desc
@@ -178,7 +169,7 @@ var (
 // csrfScan reads the entry's function and the helpers it calls for CSRF
 // defences, token authentication and session-cookie reads.
 type csrfScan struct {
-	root      string
+	prog      *index.Program
 	protected string // the defence found, e.g. "Origin header check"
 	token     string // the header-based authentication found
 	verifies  bool   // a token or signature is verified (jwt.verify, jwtVerify, …)
@@ -193,8 +184,8 @@ type csrfScan struct {
 	seen    map[index.Key]bool
 }
 
-func newCSRFScan(m *index.Module) *csrfScan {
-	return &csrfScan{root: projectRootOf(m), seen: map[index.Key]bool{}}
+func newCSRFScan(prog *index.Program) *csrfScan {
+	return &csrfScan{prog: prog, seen: map[index.Key]bool{}}
 }
 
 const csrfMaxHelperDepth = 3
@@ -209,10 +200,10 @@ func (sc *csrfScan) fn(fn *index.Func, depth int) {
 }
 
 func (sc *csrfScan) stmts(m *index.Module, stmts []esb.Stmt, depth int) {
-	taint := csrfHeaderVars(m, stmts)
+	taint := sc.csrfHeaderVars(m, stmts)
 	secrets := secretVars(m, stmts)
 	checked := func(e *esb.Expr) {
-		for _, h := range csrfHeadersIn(m, e, taint) {
+		for _, h := range sc.csrfHeadersIn(m, e, taint) {
 			if sc.protected != "" {
 				break
 			}
@@ -318,7 +309,7 @@ func (sc *csrfScan) stmts(m *index.Module, stmts []esb.Stmt, depth int) {
 	}
 	for _, r := range refs {
 		if depth+1 <= csrfMaxHelperDepth {
-			if fn := resolveHelperFunc(sc.root, m, r); fn != nil {
+			if fn := resolveHelperFunc(sc.prog, m, r); fn != nil {
 				sc.weak++
 				sc.fn(fn, depth+1)
 				sc.weak--
@@ -339,7 +330,7 @@ func customHeader(h string) bool {
 
 // constString resolves a string literal, or a constant holding one, in this
 // module or imported from another project module.
-func constString(m *index.Module, e esb.Expr, depth int) (string, bool) {
+func (sc *csrfScan) constString(m *index.Module, e esb.Expr, depth int) (string, bool) {
 	if depth > 4 || m == nil {
 		return "", false
 	}
@@ -352,21 +343,20 @@ func constString(m *index.Module, e esb.Expr, depth int) (string, bool) {
 		}
 	case *esb.EIdentifier:
 		if d := m.Decls[x.Ref]; d != nil && d.Init != nil && len(d.Path) == 0 {
-			return constString(m, *d.Init, depth+1)
+			return sc.constString(m, *d.Init, depth+1)
 		}
 	case *esb.EImportIdentifier:
 		imp := m.Imports[x.Ref]
 		if imp == nil || imp.Target.File == "" || imp.Name == "*" {
 			return "", false
 		}
-		root := projectRootOf(m)
-		mm := loadHelperModule(root, imp.Target.File)
+		mm := helperModule(sc.prog, imp.Target.File)
 		if mm == nil {
 			return "", false
 		}
 		if ex := mm.Exports[imp.Name]; ex != nil && ex.HasLocal {
 			if d := mm.Decls[ex.Local]; d != nil && d.Init != nil && len(d.Path) == 0 {
-				return constString(mm, *d.Init, depth+1)
+				return sc.constString(mm, *d.Init, depth+1)
 			}
 		}
 	}
@@ -387,7 +377,7 @@ func (sc *csrfScan) call(m *index.Module, c *esb.ECall, depth int) {
 		sc.protected = "a CSRF library (`" + spec + "`)"
 		return
 	}
-	if fn := resolveHelperFunc(sc.root, m, c.Target); fn != nil {
+	if fn := resolveHelperFunc(sc.prog, m, c.Target); fn != nil {
 		sc.fn(fn, depth)
 	}
 }
@@ -397,7 +387,7 @@ func (sc *csrfScan) headerRead(m *index.Module, x *esb.ECall, taint map[esb.Ref]
 	if len(x.Args) == 0 {
 		return
 	}
-	raw, ok := constString(m, x.Args[0], 0)
+	raw, ok := sc.constString(m, x.Args[0], 0)
 	if !ok {
 		return
 	}
@@ -441,7 +431,7 @@ func sessionCall(m *index.Module, x *esb.ECall, name string) bool {
 // csrfHeaderVars finds variables that hold a request header or cookie value, or
 // something computed from one (`const origin = req.headers.get("origin")`,
 // `const { host } = new URL(origin)`, `const jar = await cookies()`).
-func csrfHeaderVars(m *index.Module, stmts []esb.Stmt) map[esb.Ref]string {
+func (sc *csrfScan) csrfHeaderVars(m *index.Module, stmts []esb.Stmt) map[esb.Ref]string {
 	taint := map[esb.Ref]string{}
 	for round := 0; round < 4; round++ {
 		changed := false
@@ -455,7 +445,7 @@ func csrfHeaderVars(m *index.Module, stmts []esb.Stmt) map[esb.Ref]string {
 				if d.ValueOrNil.Data == nil {
 					continue
 				}
-				hs := csrfHeadersIn(m, &d.ValueOrNil, taint)
+				hs := sc.csrfHeadersIn(m, &d.ValueOrNil, taint)
 				if len(hs) == 0 && mentionsCookieStore(m, d.ValueOrNil, taint) {
 					hs = []string{"cookies"}
 				}
@@ -481,13 +471,13 @@ func csrfHeaderVars(m *index.Module, stmts []esb.Stmt) map[esb.Ref]string {
 
 // csrfHeadersIn lists the header names e reads (`x.get('origin')`) or the tainted
 // variables it mentions.
-func csrfHeadersIn(m *index.Module, e *esb.Expr, taint map[esb.Ref]string) []string {
+func (sc *csrfScan) csrfHeadersIn(m *index.Module, e *esb.Expr, taint map[esb.Ref]string) []string {
 	var out []string
 	v := &astwalk.Visitor{OnExpr: func(x *esb.Expr) bool {
 		switch y := x.Data.(type) {
 		case *esb.ECall:
 			if d, ok := y.Target.Data.(*esb.EDot); ok && (d.Name == "get" || d.Name == "has") && len(y.Args) > 0 {
-				if name, ok := constString(m, y.Args[0], 0); ok && !mentionsCookieStore(m, d.Target, taint) {
+				if name, ok := sc.constString(m, y.Args[0], 0); ok && !mentionsCookieStore(m, d.Target, taint) {
 					out = append(out, strings.ToLower(name))
 				}
 			}
@@ -681,33 +671,21 @@ func importSpecOf(m *index.Module, target esb.Expr) string {
 
 // middlewareChecksCSRF reports whether the app's middleware (proxy) checks the
 // Origin or a CSRF token for requests.
-func middlewareChecksCSRF(m *index.Module, rel string) bool {
-	mm := loadHelperModule(projectRootOf(m), rel)
+func middlewareChecksCSRF(prog *index.Program, rel string) bool {
+	mm := helperModule(prog, rel)
 	if mm == nil {
 		return false
 	}
-	sc := &csrfScan{root: projectRootOf(m), seen: map[index.Key]bool{}}
+	sc := newCSRFScan(prog)
 	for pi := range mm.AST.Parts {
 		sc.stmts(mm, mm.AST.Parts[pi].Stmts, 1)
 	}
 	return sc.protected != ""
 }
 
-// projectRootOf is the project root a module's Rel is relative to.
-func projectRootOf(m *index.Module) string {
-	if m == nil || m.File == nil {
-		return ""
-	}
-	abs := filepath.ToSlash(m.File.Abs)
-	if !strings.HasSuffix(abs, "/"+m.Rel) {
-		return ""
-	}
-	return filepath.FromSlash(strings.TrimSuffix(abs, "/"+m.Rel))
-}
-
 // resolveHelperFunc finds the function a call target names: a declaration in the same
 // module, or an export of a project module it imports (parsed on demand).
-func resolveHelperFunc(root string, m *index.Module, target esb.Expr) *index.Func {
+func resolveHelperFunc(prog *index.Program, m *index.Module, target esb.Expr) *index.Func {
 	switch t := target.Data.(type) {
 	case *esb.EIdentifier:
 		if d := m.Decls[t.Ref]; d != nil {
@@ -718,7 +696,7 @@ func resolveHelperFunc(root string, m *index.Module, target esb.Expr) *index.Fun
 		if imp == nil || imp.Target.File == "" || imp.Name == "*" {
 			return nil
 		}
-		if d := exportedHelperDecl(root, imp.Target.File, imp.Name); d != nil {
+		if d := exportedHelperDecl(prog, imp.Target.File, imp.Name); d != nil {
 			return d.Fn
 		}
 	}
@@ -726,8 +704,8 @@ func resolveHelperFunc(root string, m *index.Module, target esb.Expr) *index.Fun
 }
 
 // exportedHelperDecl finds the declaration behind an export of a project file.
-func exportedHelperDecl(root, rel, name string) *index.Decl {
-	mm := loadHelperModule(root, rel)
+func exportedHelperDecl(prog *index.Program, rel, name string) *index.Decl {
+	mm := helperModule(prog, rel)
 	if mm == nil {
 		return nil
 	}
@@ -738,131 +716,12 @@ func exportedHelperDecl(root, rel, name string) *index.Decl {
 	return mm.Decls[ex.Local]
 }
 
-// Modules the rules read beyond what the analysis handed them (a helper's file,
-// the middleware, a schema module). Imports inside them are not resolved.
-var (
-	helperModMu    sync.Mutex
-	helperModCache = map[string]*index.Module{}
-)
-
-const helperMaxFileSize = 1 << 20
-
-func loadHelperModule(root, rel string) *index.Module {
-	if root == "" || rel == "" {
+// helperModule is a project module a rule reads beyond what the analysis
+// handed it (a helper's file, the middleware, a schema module): the run's
+// Program parses it at most once and resolves its imports like any other.
+func helperModule(prog *index.Program, rel string) *index.Module {
+	if prog == nil || rel == "" {
 		return nil
 	}
-	clean := filepath.Clean(filepath.FromSlash(rel))
-	if filepath.IsAbs(clean) || strings.HasPrefix(clean, "..") {
-		return nil
-	}
-	abs := filepath.Join(root, clean)
-	info, err := os.Lstat(abs)
-	if err != nil || !info.Mode().IsRegular() || info.Size() > helperMaxFileSize {
-		return nil
-	}
-	key := abs + "\x00" + info.ModTime().String() + "\x00" + strconv.FormatInt(info.Size(), 10)
-	helperModMu.Lock()
-	defer helperModMu.Unlock()
-	if m, ok := helperModCache[key]; ok {
-		return m
-	}
-	helperModCache[key] = nil
-	b, err := os.ReadFile(abs)
-	if err != nil {
-		return nil
-	}
-	pm, _ := parse.File(source.New(abs, filepath.ToSlash(rel), string(b)))
-	if pm == nil {
-		return nil
-	}
-	from := filepath.ToSlash(rel)
-	m := index.Build(from, pm, func(spec string) index.Target {
-		if f := resolveHelperSpec(root, from, spec); f != "" {
-			return index.Target{File: f}
-		}
-		return index.Target{}
-	})
-	helperModCache[key] = m
-	return m
-}
-
-// helperAliases maps, per project root, import prefixes such as "@/" to the
-// directory they stand for, learned from imports the analysis resolved.
-var helperAliases = map[string]map[string]string{}
-
-// learnAliases records the path aliases a resolved module's imports reveal
-// (`@/utils/x` → apps/web/utils/x.ts gives "@/" → "apps/web/").
-func learnAliases(m *index.Module) {
-	root := projectRootOf(m)
-	if m == nil || root == "" {
-		return
-	}
-	helperModMu.Lock()
-	defer helperModMu.Unlock()
-	as := helperAliases[root]
-	if as == nil {
-		as = map[string]string{}
-		helperAliases[root] = as
-	}
-	for _, imp := range m.Imports {
-		if imp.Target.File == "" || strings.HasPrefix(imp.Spec, ".") {
-			continue
-		}
-		file := strings.TrimSuffix(imp.Target.File, path.Ext(imp.Target.File))
-		file = strings.TrimSuffix(file, "/index")
-		for j := 0; j < len(imp.Spec); j++ {
-			if imp.Spec[j] != '/' {
-				continue
-			}
-			rest := imp.Spec[j+1:]
-			if rest == "" || !(file == rest || strings.HasSuffix(file, "/"+rest)) {
-				continue
-			}
-			prefix := imp.Spec[:j+1]
-			if _, ok := as[prefix]; !ok {
-				as[prefix] = file[:len(file)-len(rest)]
-			}
-			break
-		}
-	}
-}
-
-var helperExts = []string{".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts"}
-
-// resolveHelperSpec resolves a relative or aliased import of a module the rules
-// loaded themselves; packages and unknown aliases resolve to "".
-func resolveHelperSpec(root, from, spec string) string {
-	var base string
-	switch {
-	case strings.HasPrefix(spec, "./") || strings.HasPrefix(spec, "../"):
-		base = path.Join(path.Dir(from), spec)
-	default:
-		best := ""
-		for prefix, dir := range helperAliases[root] {
-			if strings.HasPrefix(spec, prefix) && len(prefix) > len(best) {
-				best = prefix
-				base = dir + spec[len(prefix):]
-			}
-		}
-		if best == "" {
-			return ""
-		}
-	}
-	if strings.HasPrefix(base, "../") || base == ".." {
-		return ""
-	}
-	cands := []string{base}
-	stem := strings.TrimSuffix(base, path.Ext(base))
-	for _, ext := range helperExts {
-		cands = append(cands, base+ext, stem+ext)
-	}
-	for _, ext := range helperExts {
-		cands = append(cands, base+"/index"+ext)
-	}
-	for _, c := range cands {
-		if info, err := os.Stat(filepath.Join(root, filepath.FromSlash(c))); err == nil && info.Mode().IsRegular() {
-			return c
-		}
-	}
-	return ""
+	return prog.Module(rel)
 }
