@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"strings"
 
@@ -45,7 +46,7 @@ func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
 type flags struct {
 	format, output, failOn, config, color, baseline, writeBaseline, automationID string
-	diff                                                                         string
+	diff, cpuprofile                                                             string
 	enable, disable                                                              []string
 	quiet, staged                                                                bool
 	jobs                                                                         int
@@ -99,6 +100,9 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	pf.StringVar(&f.diff, "diff", "", "report only findings in entry points changed since the git revision `REV`")
 	pf.BoolVar(&f.staged, "staged", false, "report only findings in entry points with staged changes (pre-commit)")
 	pf.StringVar(&f.automationID, "sarif-category", "", "SARIF automationDetails.id (overrides upload-sarif's category)")
+	// For performance work (docs/PERFORMANCE.md); not part of the user-facing surface.
+	pf.StringVar(&f.cpuprofile, "cpuprofile", "", "write a Go CPU profile of the analysis to `FILE`")
+	_ = pf.MarkHidden("cpuprofile")
 
 	check := &cobra.Command{
 		Use:   "check [PATH...]",
@@ -196,8 +200,15 @@ func validate(f *flags) error {
 	return nil
 }
 
-func run(f *flags, paths []string) (*result.Result, error) {
-	return analyzer.Run(context.Background(), analyzer.Options{Paths: paths, Config: f.config, Jobs: f.jobs, Enable: f.enable, Disable: f.disable, Version: version})
+func run(f *flags, paths, focus []string) (*result.Result, error) {
+	if f.cpuprofile != "" {
+		stop, err := startCPUProfile(f.cpuprofile)
+		if err != nil {
+			return nil, err
+		}
+		defer stop()
+	}
+	return analyzer.Run(context.Background(), analyzer.Options{Paths: paths, Focus: focus, Config: f.config, Jobs: f.jobs, Enable: f.enable, Disable: f.disable, Version: version})
 }
 
 func runCheck(cmd *cobra.Command, f *flags, args []string, stdout, stderr io.Writer) error {
@@ -215,7 +226,11 @@ func runCheck(cmd *cobra.Command, f *flags, args []string, stdout, stderr io.Wri
 			return err
 		}
 	}
-	res, err := run(f, args)
+	var focus []string
+	if changed != nil {
+		focus = changed.paths()
+	}
+	res, err := run(f, args, focus)
 	if err != nil {
 		return err
 	}
@@ -250,7 +265,7 @@ func runActions(f *flags, args []string, stdout io.Writer) error {
 	if err := validate(f); err != nil {
 		return err
 	}
-	res, err := run(f, args)
+	res, err := run(f, args, nil)
 	if err != nil {
 		return err
 	}
@@ -364,4 +379,20 @@ func listRules(w io.Writer) error {
 		fmt.Fprintf(w, "%-*s  %-7s  %s\n", width, r.ID, r.Severity, r.Short)
 	}
 	return nil
+}
+
+// startCPUProfile profiles until the returned function is called.
+func startCPUProfile(path string) (func(), error) {
+	out, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(out); err != nil {
+		out.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		out.Close()
+	}, nil
 }
