@@ -14,7 +14,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -59,6 +58,8 @@ type projectScan struct {
 
 	// fields is the driver's model lookup, when it gave one.
 	fields func(string) ([]string, bool)
+	// inScope is the driver's report scope (nil: everything).
+	inScope func(string) bool
 }
 
 // scanFor returns the run's project view: the driver's program and engine
@@ -70,13 +71,14 @@ func scanFor(p *ProjectPass) *projectScan {
 	c := p.Project
 	c.scanOnce.Do(func() {
 		s := &projectScan{root: p.Root, read: p.ReadFile, packageDirs: p.PackageDirs, settings: map[string][]string{},
-			files: c.Files, tsconfigs: c.TSConfigs, prog: c.Program, resolver: c.Resolver, eng: c.Engine, fields: c.SensitiveFields}
+			files: c.Files, tsconfigs: c.TSConfigs, prog: c.Program, resolver: c.Resolver, fields: c.SensitiveFields, inScope: c.InScope}
 		for _, k := range []string{"include", "exclude", "authSources", "authGuards", "authorizationHelpers", "validators", "dbClients", "rateLimiters", "sensitiveFields"} {
 			s.settings[k] = settingStrings(p.Settings, k)
 		}
-		// The driver's program and engine are ready: mark them built.
+		// The driver's program is ready: mark it built. The engine is this
+		// view's own (see ProjectContext), configured like the driver's.
 		s.progOnce.Do(func() {})
-		s.engOnce.Do(func() {})
+		s.engOnce.Do(func() { s.eng = flow.New(c.Program, c.FlowConfig) })
 		c.scan = s
 	})
 	return c.scan
@@ -309,6 +311,10 @@ func (s *projectScan) serverComponents() []*serverComponent {
 			if !jsxExt(rel) || testFile(rel) || strings.HasPrefix(rel, "pages/") || strings.Contains(rel, "/pages/") {
 				return
 			}
+			// What is found here is reported at the component, in this file.
+			if s.inScope != nil && !s.inScope(rel) {
+				return
+			}
 			f := s.file(rel)
 			if f == nil || !strings.Contains(f.Text, "<") || !strings.Contains(f.Text, "import") {
 				return
@@ -349,9 +355,6 @@ func eachSafely(n int, fn func(i int)) {
 	}
 }
 
-// importSpecRE finds the module specifiers of import and re-export statements.
-var importSpecRE = regexp.MustCompile(`(?:^|[\n;}])\s*(?:import|export)\b[^;'"]*?\bfrom\s*["']([^"']+)["']`)
-
 // importsClient reports, from text alone, whether a module imports from a
 // "use client" module directly or through re-exporting modules (barrels), so
 // that server modules rendering no Client Component are never parsed.
@@ -363,8 +366,8 @@ func (s *projectScan) importsClient(rel, text string, depth int) bool {
 	if s.clientFiles == nil {
 		s.clientFiles = map[string]bool{}
 	}
-	for _, m := range importSpecRE.FindAllStringSubmatch(text, -1) {
-		t := s.resolver.Resolve(rel, m[1])
+	for _, spec := range source.ImportSpecifiers(text) {
+		t := s.resolver.Resolve(rel, spec)
 		if t.File == "" {
 			continue
 		}
