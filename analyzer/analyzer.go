@@ -34,6 +34,11 @@ type Options struct {
 	// Paths are the files or directories given on the command line; the project
 	// root is found from the first. Findings are reported only inside them.
 	Paths []string
+	// Focus, when set, lists the files whose changes matter (absolute paths):
+	// only entry points in them or importing them are analysed, and project
+	// checks may skip other files. It does not filter findings; --diff and
+	// --staged filter by changed lines afterwards.
+	Focus []string
 	// Config is an explicit config file; otherwise nextguard.json at the root.
 	Config string
 	Jobs   int
@@ -87,6 +92,13 @@ func Run(ctx context.Context, opts Options) (*result.Result, error) {
 		t := res0.Resolve(from, spec)
 		return index.Target{File: t.File, Package: t.Package, Subpath: t.Subpath}
 	})
+	scope := filter
+	if opts.Focus != nil {
+		scope = focusFilter(root, opts.Focus)
+	}
+	if scope != nil {
+		candidates = scopeCandidates(candidates, files, scope, func(from, spec string) string { return res0.Resolve(from, spec).File }, jobs)
+	}
 	mods := parseAll(prog, candidates, jobs)
 	res.Errors = append(res.Errors, res0.Diagnostics()...)
 
@@ -98,11 +110,26 @@ func Run(ctx context.Context, opts Options) (*result.Result, error) {
 	models, modelDiags := loadModels(proj)
 	res.Errors = append(res.Errors, modelDiags...)
 	fields := sensitiveFields(models, cfg.SensitiveFields)
-	shared := &rules.ProjectContext{Files: rels, TSConfigs: proj.TSConfigs, Program: prog, Resolver: res0, Engine: eng, SensitiveFields: fields}
+	shared := rules.NewProjectContext()
+	shared.Files, shared.TSConfigs, shared.Program, shared.Resolver = rels, proj.TSConfigs, prog, res0
+	shared.FlowConfig, shared.SensitiveFields = flowConfig(cfg), fields
+	if scope != nil {
+		shared.InScope = func(rel string) bool { return inFilter(scope, rel) }
+	}
+	// Project checks overlap the entry loop: on two cores the slower of the two
+	// sets the wall time instead of their sum (docs/PERFORMANCE.md).
+	projectDone := make(chan struct{})
+	go func() {
+		defer close(projectDone)
+		runProjectRules(enabled, root, proj, files, cfg, col, shared)
+	}()
+	var results []rules.EntryResult
 	for _, en := range entries {
 		facts := analyzeEntry(eng, en, col)
-		shared.Entries = append(shared.Entries, rules.EntryResult{Entry: en, Facts: facts})
-		res.EntryPoints = append(res.EntryPoints, inventory(en, facts))
+		results = append(results, rules.EntryResult{Entry: en, Facts: facts})
+		if inFilter(filter, en.Mod.Rel) {
+			res.EntryPoints = append(res.EntryPoints, inventory(en, facts))
+		}
 		if facts == nil {
 			continue
 		}
@@ -111,27 +138,10 @@ func Run(ctx context.Context, opts Options) (*result.Result, error) {
 			res.Errors = append(res.Errors, result.Diagnostic{File: en.Mod.Rel, Line: line, Column: col,
 				Message: fmt.Sprintf("analysis of entry point %s stopped at its work limit; its findings may be incomplete (please report this file)", en.Name)})
 		}
-		mw := middleware[appOf(proj, en.Mod.Rel)]
-		public := cfg.IsPublic(en.Mod.Rel, en.Name)
-		for _, r := range enabled {
-			if r.CheckEntry == nil || !appliesTo(r, en.Kind) {
-				continue
-			}
-			pass := rules.NewPass(en, facts, mw, fields, cfg, col.reporter(r, en))
-			pass.Public = public
-			pass.Program = prog
-			col.run(r, en.Mod.Rel, func() { r.CheckEntry(pass) })
-		}
+		runEntryRules(enabled, en, facts, middleware[appOf(proj, en.Mod.Rel)], fields, cfg, prog, col)
 	}
-	reader := cachedReader(root, files)
-	for _, r := range enabled {
-		if r.CheckProject == nil {
-			continue
-		}
-		pp := rules.NewProjectPass(root, proj.PackageDirs, reader, cfg, col.reporter(r, nil))
-		pp.Project = shared
-		col.run(r, "", func() { r.CheckProject(pp) })
-	}
+	shared.SetEntries(results)
+	<-projectDone
 	res.Errors = append(res.Errors, prog.Diagnostics()...)
 	res.Errors = append(res.Errors, col.errors...)
 	res.Findings = applySuppressions(col.findings, files, col)
@@ -142,6 +152,33 @@ func Run(ctx context.Context, opts Options) (*result.Result, error) {
 	res.Stats = result.Stats{Files: len(proj.Files), ParsedFiles: prog.Parsed(), EntryPoints: len(res.EntryPoints), DurationMs: time.Since(start).Milliseconds()}
 	_ = ctx
 	return res, nil
+}
+
+// runEntryRules runs the per-entry checks on one analysed entry point.
+func runEntryRules(enabled []*rules.Rule, en *entry.Entry, facts *flow.EntryFacts, mw string, fields func(string) ([]string, bool), cfg *config.Config, prog *index.Program, col *collector) {
+	public := cfg.IsPublic(en.Mod.Rel, en.Name)
+	for _, r := range enabled {
+		if r.CheckEntry == nil || !appliesTo(r, en.Kind) {
+			continue
+		}
+		pass := rules.NewPass(en, facts, mw, fields, cfg, col.reporter(r, en))
+		pass.Public = public
+		pass.Program = prog
+		col.run(r, en.Mod.Rel, func() { r.CheckEntry(pass) })
+	}
+}
+
+// runProjectRules runs the project-level checks, one after the other.
+func runProjectRules(enabled []*rules.Rule, root string, proj *discover.Project, files map[string]*source.File, cfg *config.Config, col *collector, shared *rules.ProjectContext) {
+	reader := cachedReader(root, files)
+	for _, r := range enabled {
+		if r.CheckProject == nil {
+			continue
+		}
+		pp := rules.NewProjectPass(root, proj.PackageDirs, reader, cfg, col.reporter(r, nil))
+		pp.Project = shared
+		col.run(r, "", func() { r.CheckProject(pp) })
+	}
 }
 
 func loadConfig(root, explicit string) (*config.Config, error) {

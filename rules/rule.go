@@ -81,18 +81,46 @@ type ProjectPass struct {
 }
 
 // ProjectContext is the run's analysis, shared by the project-level checks.
+//
+// Project checks run concurrently with the analysis of entry points: a check
+// that needs the entry points' facts calls Entries, which waits for them. The
+// checks get their own flow engine (built from FlowConfig) because an engine's
+// memo tables are not safe for concurrent use.
 type ProjectContext struct {
-	Files     []string // source files, relative to Root, sorted
-	TSConfigs []string
-	Program   *index.Program
-	Resolver  *resolve.Resolver
-	Engine    *flow.Engine
-	Entries   []EntryResult
+	Files      []string // source files, relative to Root, sorted
+	TSConfigs  []string
+	Program    *index.Program
+	Resolver   *resolve.Resolver
+	FlowConfig flow.Config
 	// SensitiveFields answers for Prisma models (may be nil).
 	SensitiveFields func(model string) ([]string, bool)
+	// InScope reports whether findings in a file are reported at all (nil:
+	// every file is). Checks may skip the work of files out of scope.
+	InScope func(rel string) bool
+
+	entries []EntryResult
+	ready   chan struct{}
 
 	scanOnce sync.Once
 	scan     *projectScan
+}
+
+// NewProjectContext makes a context whose Entries wait for SetEntries.
+func NewProjectContext() *ProjectContext { return &ProjectContext{ready: make(chan struct{})} }
+
+// SetEntries publishes the analysed entry points (once, by the driver).
+func (c *ProjectContext) SetEntries(es []EntryResult) {
+	c.entries = es
+	close(c.ready)
+}
+
+// Entries returns every entry point with its facts, waiting until the driver
+// has analysed them all.
+func (c *ProjectContext) Entries() []EntryResult {
+	if c.ready != nil {
+		<-c.ready
+	}
+	return c.entries
 }
 
 // EntryResult is one entry point and what the analysis found.

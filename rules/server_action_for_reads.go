@@ -123,7 +123,7 @@ func checkServerActionForReads(p *ProjectPass) {
 		return // reported per entry
 	}
 	var actions []*readAction
-	for _, r := range p.Project.Entries {
+	for _, r := range p.Project.Entries() {
 		pass := &Pass{Entry: r.Entry, Facts: r.Facts, Settings: p.Settings}
 		if !entryIsServerAction(r.Entry) || r.Facts == nil {
 			continue

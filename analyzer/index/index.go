@@ -7,6 +7,7 @@ package index
 
 import (
 	"strings"
+	"sync"
 
 	esb "github.com/evanw/esbuild/nextguardast"
 	"github.com/nextguard/nextguard/analyzer/parse"
@@ -65,7 +66,10 @@ type Module struct {
 	// ExportOrder lists export names in source order (deterministic iteration).
 	ExportOrder []string
 
-	funcs map[int32]*Func
+	// funcs is filled lazily by the flow engines, which may run concurrently
+	// (the driver's and the project checks'): funcsMu guards it.
+	funcsMu sync.Mutex
+	funcs   map[int32]*Func
 }
 
 // Func is a function-like node: a function declaration or expression, an arrow,
@@ -102,10 +106,9 @@ func (m *Module) SymbolName(ref esb.Ref) string {
 // FuncOf returns the shared Func for a function node of this module, creating it
 // on first use, so summaries keyed by *Func see one object per function.
 func (m *Module) FuncOf(name string, loc esb.Loc, args []esb.Arg, body *esb.FnBody, arrow, async bool) *Func {
+	m.funcsMu.Lock()
+	defer m.funcsMu.Unlock()
 	if f := m.funcs[body.Loc.Start]; f != nil {
-		if f.Name == "" && name != "" {
-			f.Name = name
-		}
 		return f
 	}
 	f := &Func{Mod: m, Name: name, Loc: loc, Args: args, Body: body, IsArrow: arrow, IsAsync: async}

@@ -265,6 +265,17 @@ func (c *changes) touches(root, file string, r lineRange) bool {
 	return false
 }
 
+// paths returns the changed files as absolute paths, sorted: the analysis
+// needs only the entry points in them or importing them (analyzer.Options.Focus).
+func (c *changes) paths() []string {
+	out := make([]string, 0, len(c.files))
+	for f := range c.files {
+		out = append(out, filepath.Join(c.top, filepath.FromSlash(f)))
+	}
+	sort.Strings(out)
+	return out
+}
+
 // filter keeps the findings of res that the change touches: the finding's own
 // lines changed, or the entry point it belongs to changed anywhere in its
 // extent. An entry point extends from its line to the line before the next
