@@ -40,7 +40,7 @@ var csrfStateMethods = map[string]bool{"POST": true}
 
 func checkRouteCSRF(p *Pass) {
 	e, f := p.Entry, p.Facts
-	if e.Kind != result.KindRouteHandler || !csrfStateMethods[e.Method] || f == nil || f.Facts == nil || e.Fn == nil {
+	if e.Kind != result.KindRouteHandler || !csrfStateMethods[e.Method] || f == nil || f.Facts == nil || e.Fn == nil || f.Signed {
 		return
 	}
 	change := csrfStateChange(f)
@@ -158,7 +158,7 @@ var (
 	sessionCookieRE = regexp.MustCompile(`(?i)sess|sid|auth|token|jwt|user|login|identity`)
 	// Calls that verify a signature: the request is a webhook.
 	signatureCalls = map[string]bool{
-		"constructEvent": true, "constructEventAsync": true, "verifySignature": true, "verifySignatureAppRouter": true,
+		"constructEvent": true, "constructEventAsync": true, "parseThinEvent": true, "parseEventNotification": true, "verifySignature": true, "verifySignatureAppRouter": true,
 		"verifyWebhook": true, "verifyWebhookSignature": true, "timingSafeEqual": true, "createHmac": true, "validateWebhook": true,
 		"verifyKey": true, "verifyRequest": true, "verifySlackRequest": true, "isValidSignature": true,
 	}

@@ -18,6 +18,10 @@ type EntryFacts struct {
 	// PreAuthed: a wrapper or middleware authenticated the caller before the
 	// handler runs.
 	PreAuthed bool
+	// Signed: a library wrapper verified the request's signature before the
+	// handler runs (a webhook or queue callback): the caller is a service that
+	// signs its requests, not a browser carrying cookies.
+	Signed bool
 	// PreValidated: a wrapper or builder validated the input with a schema.
 	PreValidated bool
 	Chain        *Chain
@@ -135,6 +139,11 @@ func (e *Engine) AnalyzeEntry(en *entry.Entry) *EntryFacts {
 			}
 		} else {
 			out.WrapperName = calleeName(en.WrapperMod, en.Wrapper)
+			if e.verifyingWrapper(en) {
+				// serve(handler) of Upstash Workflow, verifySignatureAppRouter(handler):
+				// the library checks the request's signature before the handler runs.
+				authed, priv, out.Signed = true, true, true
+			}
 		}
 	}
 	out.PreAuthed = authed
@@ -179,6 +188,19 @@ func (e *Engine) calleeFunc(m *index.Module, c *esb.ECall) (index.Binding, bool)
 	}
 	b := e.Prog.ResolveRef(m, ref)
 	return b, b.Decl != nil && b.Decl.Fn != nil
+}
+
+// verifyingWrapper reports whether an entry's wrapper is a library function
+// that verifies a request signature before calling the handler.
+func (e *Engine) verifyingWrapper(en *entry.Entry) bool {
+	fr := e.newFrame(en.WrapperMod)
+	st := state{}
+	v := fr.eval(&en.Wrapper.Target, &st)
+	if v.Pkg == nil || len(v.Pkg.Path) == 0 {
+		return false
+	}
+	ex, ok := libs.Lookup(v.Pkg.Spec, v.Pkg.Path[len(v.Pkg.Path)-1])
+	return ok && ex.Kind == libs.Verify
 }
 
 func calleeName(m *index.Module, c *esb.ECall) string {
