@@ -139,10 +139,17 @@ func (e *Engine) AnalyzeEntry(en *entry.Entry) *EntryFacts {
 			}
 		} else {
 			out.WrapperName = calleeName(en.WrapperMod, en.Wrapper)
-			if e.verifyingWrapper(en) {
+			switch e.libraryWrapper(en) {
+			case libs.Verify:
 				// serve(handler) of Upstash Workflow, verifySignatureAppRouter(handler):
 				// the library checks the request's signature before the handler runs.
 				authed, priv, out.Signed = true, true, true
+			case libs.AuthSource:
+				// Auth.js v5 `auth(handler)`: the handler gets the session as
+				// `req.auth` (null when signed out) and must check it itself.
+				if len(params) > 0 {
+					params[0] = withAuthField(params[0])
+				}
 			}
 		}
 	}
@@ -190,17 +197,32 @@ func (e *Engine) calleeFunc(m *index.Module, c *esb.ECall) (index.Binding, bool)
 	return b, b.Decl != nil && b.Decl.Fn != nil
 }
 
-// verifyingWrapper reports whether an entry's wrapper is a library function
-// that verifies a request signature before calling the handler.
-func (e *Engine) verifyingWrapper(en *entry.Entry) bool {
+// libraryWrapper returns what a library function that wraps an entry's
+// handler is (libs.None when it is not a known library function).
+func (e *Engine) libraryWrapper(en *entry.Entry) libs.Kind {
 	fr := e.newFrame(en.WrapperMod)
 	st := state{}
 	v := fr.eval(&en.Wrapper.Target, &st)
 	if v.Pkg == nil || len(v.Pkg.Path) == 0 {
-		return false
+		return libs.None
 	}
-	ex, ok := libs.Lookup(v.Pkg.Spec, v.Pkg.Path[len(v.Pkg.Path)-1])
-	return ok && ex.Kind == libs.Verify
+	if v.Pkg.Spec == "$auth" {
+		return libs.AuthFactoryMembers[strings.Join(v.Pkg.Path, ".")]
+	}
+	ex, _ := libs.Lookup(v.Pkg.Spec, v.Pkg.Path[len(v.Pkg.Path)-1])
+	return ex.Kind
+}
+
+// withAuthField gives a request parameter the session an auth wrapper puts
+// in `req.auth`.
+func withAuthField(req Val) Val {
+	obj := make(map[string]Val, len(req.Obj)+1)
+	for k, v := range req.Obj {
+		obj[k] = v
+	}
+	obj["auth"] = Val{F: Auth | Caller}
+	req.Obj = obj
+	return req
 }
 
 func calleeName(m *index.Module, c *esb.ECall) string {

@@ -211,7 +211,7 @@ func (e *Engine) declVal(m *index.Module, d *index.Decl) Val {
 		e.declVals[d] = &v
 		return v
 	}
-	if e.declBusy[d] || d.Init == nil {
+	if e.declBusy[d] || d.Init == nil && len(d.Assigns) == 0 {
 		return e.configured(d.Name, m.Rel)
 	}
 	e.declBusy[d] = true
@@ -219,9 +219,15 @@ func (e *Engine) declVal(m *index.Module, d *index.Decl) Val {
 	var rets []Ret
 	fr.rets = &rets
 	st := state{}
-	v := fr.eval(d.Init, &st)
-	for _, p := range d.Path {
-		v = fr.member(v, p, d.Loc)
+	var v Val
+	if d.Init != nil {
+		v = fr.eval(d.Init, &st)
+		for _, p := range d.Path {
+			v = fr.member(v, p, d.Loc)
+		}
+	}
+	for _, a := range d.Assigns {
+		v = Join(v, fr.eval(a, &st))
 	}
 	if c := e.configured(d.Name, m.Rel); c.Kind != libs.None || c.F != 0 {
 		v = Join(c, v)

@@ -40,6 +40,11 @@ type Decl struct {
 	// Binding is set when the declaration destructures (`const { a } = f()`):
 	// Init is then the whole right-hand side and Path the property path to a.
 	Path []string
+	// Assigns are the right-hand sides of assignments to a top-level variable
+	// made by module-level code (`let prisma; if (prod) prisma = new
+	// PrismaClient(); else prisma = global.cached`): with Init, what the
+	// variable may hold once the module has run.
+	Assigns []*esb.Expr
 }
 
 // Export is one exported name: a local declaration or a re-export.
@@ -171,7 +176,42 @@ func Build(rel string, pm *parse.Module, resolve func(spec string) Target) *Modu
 			m.indexStmt(&pm.AST.Parts[pi].Stmts[si], target, spec)
 		}
 	}
+	for pi := range pm.AST.Parts {
+		for si := range pm.AST.Parts[pi].Stmts {
+			m.indexAssigns(&pm.AST.Parts[pi].Stmts[si])
+		}
+	}
 	return m
+}
+
+// indexAssigns records the assignments to top-level variables that module
+// code makes outside functions, in statements and the blocks of if/try.
+func (m *Module) indexAssigns(st *esb.Stmt) {
+	switch s := st.Data.(type) {
+	case *esb.SExpr:
+		b, ok := s.Value.Data.(*esb.EBinary)
+		if !ok || b.Op != esb.BinOpAssign {
+			return
+		}
+		if id, ok := b.Left.Data.(*esb.EIdentifier); ok {
+			if d := m.Decls[id.Ref]; d != nil && d.Fn == nil && len(d.Path) == 0 {
+				d.Assigns = append(d.Assigns, &b.Right)
+			}
+		}
+	case *esb.SBlock:
+		for i := range s.Stmts {
+			m.indexAssigns(&s.Stmts[i])
+		}
+	case *esb.SIf:
+		m.indexAssigns(&s.Yes)
+		if s.NoOrNil.Data != nil {
+			m.indexAssigns(&s.NoOrNil)
+		}
+	case *esb.STry:
+		for i := range s.Block.Stmts {
+			m.indexAssigns(&s.Block.Stmts[i])
+		}
+	}
 }
 
 func (m *Module) addExport(name string, e *Export) {
