@@ -44,7 +44,7 @@ func checkMissingOwnership(p *Pass) {
 		if o == nil || !q.Filter.Has(flow.Client) || q.Filter.Has(flow.Caller) || q.Filter.Has(flow.Cred) || q.RLS || q.Priv {
 			continue
 		}
-		if authorized(f, o) || seen[q.Site] {
+		if authorized(f, o) || seen[q.Site] || !q.Write && existenceOnly(q) {
 			continue
 		}
 		seen[q.Site] = true

@@ -53,7 +53,7 @@ func checkRouteCSRF(p *Pass) {
 		// What a wrapper does is known from the analysis (PreAuthed); its body is
 		// read only for defences, not for auth signals.
 		sc.weak++
-		sc.call(e.WrapperMod, e.Wrapper, 0)
+		sc.wrapper(e.WrapperMod, e.Wrapper, 0)
 		sc.weak--
 	}
 	if sc.protected != "" || sc.token != "" {
@@ -379,6 +379,20 @@ func (sc *csrfScan) call(m *index.Module, c *esb.ECall, depth int) {
 	}
 	if fn := resolveHelperFunc(sc.prog, m, c.Target); fn != nil {
 		sc.fn(fn, depth)
+	}
+}
+
+// wrapper scans a wrapper call and the wrapper calls nested in its arguments
+// (withError(withQstash(handler))): each one runs before the handler.
+func (sc *csrfScan) wrapper(m *index.Module, c *esb.ECall, depth int) {
+	sc.call(m, c, 0)
+	if depth > 4 {
+		return
+	}
+	for i := range c.Args {
+		if inner, ok := c.Args[i].Data.(*esb.ECall); ok {
+			sc.wrapper(m, inner, depth+1)
+		}
 	}
 }
 

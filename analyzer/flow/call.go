@@ -287,7 +287,7 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 				v.F |= Cred
 			}
 			if src := fr.calleeText(x.Target); strings.Contains(src, "searchParams") || strings.Contains(strings.ToLower(src), "headers") ||
-				strings.Contains(src, "cookies") || obj.Origin != nil && (strings.Contains(obj.Origin.ID, "searchParams") || strings.Contains(obj.Origin.ID, "headers")) {
+				strings.Contains(src, "cookies") || obj.Origin != nil && (strings.Contains(obj.Origin.ID, "searchParams") || strings.Contains(obj.Origin.ID, "headers") || strings.Contains(obj.Origin.ID, "cookies")) {
 				// URLSearchParams, Headers and cookies hold strings only; a
 				// FormData field may be a File.
 				v.F |= Stringly
@@ -524,12 +524,15 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 			if v.Params&bit != 0 {
 				argsUnion = Join(argsUnion, a.deep())
 				ad := a.data()
-				if f, ok := a.Obj[v.Field]; ok && v.Has(Member) && v.Field != "" {
+				// Field survives operators that drop the Member flag (Drizzle's
+				// eq(t.id, input.id)): it still names a field of the parameter.
+				member := v.Has(Member) || v.Field != ""
+				if f, ok := a.Obj[v.Field]; ok && member && v.Field != "" {
 					ad = f.deep() // { rewardId, programId }.programId is programId
-				} else if v.Has(Member) && len(a.Obj) > 0 {
+				} else if member && len(a.Obj) > 0 {
 					ad = a.deep() // some field of an object argument
 				}
-				if v.Has(Member) {
+				if member {
 					// user.name of a row is a field, not the row.
 					ad.F &^= Rows
 					ad.Model, ad.RowsAt = "", nil
@@ -955,6 +958,8 @@ func (fr *frame) kindCall(callee Val, kind libs.Kind, what string, e *esb.Expr, 
 		return Val{F: Exit}
 	case libs.Headers:
 		return Val{F: Client | Request, Origin: &Origin{ID: name + "()", Mod: fr.mod, Loc: e.Loc, Root: name + "()"}}
+	case libs.HeaderInfo:
+		return Val{F: Client | Stringly, Origin: &Origin{ID: name + "()", Mod: fr.mod, Loc: e.Loc, Root: name + "()"}}
 	case libs.Verify:
 		if len(callee.Pkg.Path) == 1 && (callee.Pkg.Path[0] == "Webhook" || callee.Pkg.Path[0] == "Receiver") {
 			// new Webhook(secret) / new Receiver(): the verifier; its verify() authenticates.

@@ -503,7 +503,8 @@ func (fr *frame) parentRefs(q *Query, e esb.Expr, v Val, depth int) {
 			fr.parentRefs(q, p.ValueOrNil, fv, depth+1)
 			continue
 		}
-		if k != "id" && idLike(k) && fv.Has(Client) && !fv.Has(Caller) && fv.Origin != nil {
+		// The record's own id and slug name it, not a parent (data: { slug }).
+		if k != "id" && k != "slug" && idLike(k) && fv.Has(Client) && !fv.Has(Caller) && fv.Origin != nil {
 			q.ParentOrigin, q.ParentKey = fv.Origin, k
 			return
 		}

@@ -282,7 +282,7 @@ func (e *Engine) chainParams(en *entry.Entry, c *Chain) []Val {
 	obj := Val{Obj: map[string]Val{
 		"parsedInput":          input,
 		"input":                input,
-		"ctx":                  c.Ctx,
+		"ctx":                  validatedRaw(c.Ctx, c.Validated, c.BindValidated, 0),
 		"bindArgsParsedInputs": bound,
 		"clientInput":          {F: Client, Origin: &Origin{ID: "clientInput", Mod: mod, Root: "clientInput"}},
 		"metadata":             {},
@@ -292,6 +292,24 @@ func (e *Engine) chainParams(en *entry.Entry, c *Chain) []Val {
 		out[0] = obj
 	}
 	return out
+}
+
+// validatedRaw marks what middleware put in ctx from the raw inputs
+// (clientInput, bindArgsClientInputs) as validated when the chain has their
+// schema: middleware runs before validation, but the handler runs only after
+// the inputs passed it, and the raw values are the ones that passed.
+func validatedRaw(v Val, input, bound bool, depth int) Val {
+	if v.Origin != nil && (input && v.Origin.Root == "clientInput" || bound && v.Origin.Root == "bindArgsClientInputs") {
+		v.F |= Validated
+	}
+	if len(v.Obj) > 0 && depth < 4 {
+		obj := make(map[string]Val, len(v.Obj))
+		for k, f := range v.Obj {
+			obj[k] = validatedRaw(f, input, bound, depth+1)
+		}
+		v.Obj = obj
+	}
+	return v
 }
 
 // wrapperInvocation resolves a project HOF wrapper and how it calls the handler.

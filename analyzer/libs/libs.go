@@ -59,6 +59,10 @@ const (
 	Revalidate
 	// Headers: next/headers cookies()/headers(): request data, client-controlled.
 	Headers
+	// HeaderInfo: values a library reads from request headers
+	// (@vercel/functions geolocation(), ipAddress()): client-controlled
+	// strings.
+	HeaderInfo
 	// Compare: a constant-time comparison (crypto.timingSafeEqual); against a
 	// server secret it authenticates.
 	Compare
@@ -186,6 +190,7 @@ func init() {
 	add(Identity, "", []string{"react"}, "cache")
 	add(Identity, "", []string{"lodash", "lodash-es", "lodash/memoize", "memoize-one", "p-memoize", "micro-memoize", "memoizee"}, "memoize", "default")
 	add(Headers, "", []string{"next/headers"}, "cookies", "headers")
+	add(HeaderInfo, "", []string{"@vercel/functions", "@vercel/edge"}, "geolocation", "ipAddress")
 
 	// Signatures and tokens.
 	add(Verify, "", []string{"svix"}, "Webhook")
