@@ -56,6 +56,9 @@ func sensitiveFields(s *schema.Schema, extra []string) func(string) ([]string, b
 		if s == nil {
 			return nil, false
 		}
+		// "Link.user": the sensitive fields of the model a relation field of
+		// Link points to, named through the relation ("user.passwordHash").
+		model, rel, isRel := strings.Cut(model, ".")
 		m := s.ByAccessor(model)
 		if m == nil {
 			m = s.Models[model]
@@ -63,6 +66,20 @@ func sensitiveFields(s *schema.Schema, extra []string) func(string) ([]string, b
 		if m == nil {
 			return nil, false
 		}
-		return m.SensitiveFields(extra), true
+		if !isRel {
+			return m.SensitiveFields(extra), true
+		}
+		for _, f := range m.Fields {
+			if f.Name == rel && f.IsRelation {
+				if t := s.Models[f.Type]; t != nil {
+					var out []string
+					for _, sf := range t.SensitiveFields(extra) {
+						out = append(out, rel+"."+sf)
+					}
+					return out, true
+				}
+			}
+		}
+		return nil, false
 	}
 }

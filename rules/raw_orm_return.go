@@ -48,11 +48,9 @@ func checkRawORMReturn(p *Pass) {
 		}
 		sev := result.Warning
 		leak := "everything in the row, including fields added later,"
-		if p.SensitiveFields != nil && model != "" {
-			if fields, known := p.SensitiveFields(model); known && len(fields) > 0 {
-				sev = result.Error
-				leak = "sensitive fields (" + strings.Join(fields, ", ") + ")"
-			}
+		if fields := rowSensitiveFields(p, model, v.RowsAt); len(fields) > 0 {
+			sev = result.Error
+			leak = "sensitive fields (" + strings.Join(fields, ", ") + ")"
 		}
 		msg := entryNoun(p.Entry) + " returns " + rows + " from " + desc + " to the client. The response carries " + leak + " to the browser, where anyone who calls the endpoint can read it."
 		help := "Return only what the UI needs: add a projection (`select: { id: true, name: true }`, Drizzle `db.select({ id: t.id })`, Supabase `.select('id, name')`) or map rows to a DTO before returning."
@@ -63,4 +61,21 @@ func checkRawORMReturn(p *Pass) {
 		}
 		p.Report(d)
 	}
+}
+
+// rowSensitiveFields names the sensitive fields of a returned row: its model's
+// own and those of the relations the query included whole.
+func rowSensitiveFields(p *Pass, model string, q *flow.Query) []string {
+	if p.SensitiveFields == nil || model == "" {
+		return nil
+	}
+	own, _ := p.SensitiveFields(model)
+	fields := append([]string(nil), own...)
+	if q != nil {
+		for _, rel := range q.Included {
+			more, _ := p.SensitiveFields(model + "." + rel)
+			fields = append(fields, more...)
+		}
+	}
+	return fields
 }

@@ -532,8 +532,10 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 				} else if member && len(a.Obj) > 0 {
 					ad = a.deep() // some field of an object argument
 				}
-				if member {
-					// user.name of a row is a field, not the row.
+				if member || v.Has(Validated) {
+					// user.name of a row is a field, not the row; and what the
+					// helper parsed with a schema (UserSchema.parse(user)) has
+					// only the schema's keys.
 					ad.F &^= Rows
 					ad.Model, ad.RowsAt = "", nil
 				}

@@ -280,6 +280,7 @@ func (fr *frame) prismaArgs(q *Query, o *esb.EObject, v Val) {
 			scopedRels(q, val)
 		case "include", "with":
 			scopedRels(q, val)
+			includedRels(q, val)
 		}
 	}
 }
@@ -464,7 +465,26 @@ func prismaArgsVal(q *Query, v Val) {
 	}
 	if inc, ok := v.Obj["include"]; ok {
 		scopedRels(q, inc)
+		includedRels(q, inc)
 	}
+}
+
+// includedRels records relations included whole (`include: { user: true }`,
+// or a flag the caller sets): their rows ride along with the parent's.
+func includedRels(q *Query, inc Val) {
+	for name, rel := range inc.Obj {
+		if _, ok := rel.Obj["select"]; ok {
+			continue
+		}
+		if _, ok := rel.Obj["omit"]; ok {
+			continue
+		}
+		if _, ok := rel.Obj["columns"]; ok {
+			continue
+		}
+		q.Included = append(q.Included, name)
+	}
+	sort.Strings(q.Included)
 }
 
 // scopedRels records relations included with a filter on the caller: testing

@@ -39,6 +39,9 @@ type Query struct {
 	ParentKey    string
 	// Create: the query inserts new records.
 	Create bool
+	// Included are the relations included whole with the rows
+	// (include: { user: true }), by relation field name.
+	Included []string
 	// ScopedRels are included relations filtered by the caller
 	// (include: { users: { where: { userId } } }): the membership test.
 	ScopedRels []string
