@@ -386,7 +386,7 @@ func (ma *massCheck) selfWrite(outer *flow.Query, s *dataShape) bool {
 	if outer.Filter.F != 0 || outer.Filter.Params != 0 {
 		return outer.Filter.Has(flow.Caller) && !outer.Filter.Has(flow.Client)
 	}
-	if !ma.p.Facts.Authenticated() || ma.p.Facts.SignIn {
+	if !ma.p.Facts.Authenticated() || ma.p.Facts.SignIn || ma.p.Facts.SignInCallback {
 		return true
 	}
 	for k, v := range s.keys {

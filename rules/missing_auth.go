@@ -32,7 +32,7 @@ var trustedParamNames = map[string]bool{"user": true, "session": true, "partner"
 
 func checkMissingAuth(p *Pass) {
 	f := p.Facts
-	if p.Public || f == nil || f.Facts == nil || f.SignIn || f.Entry.Fn == nil {
+	if p.Public || f == nil || f.Facts == nil || f.SignIn || f.SignInCallback || f.Entry.Fn == nil {
 		return
 	}
 	op := f.Unauth()

@@ -72,7 +72,7 @@ var mutationCalls = map[string]bool{"revalidatePath": true, "revalidateTag": tru
 // returns something, and it neither revalidates nor sets cookies.
 func readOnlyAction(p *Pass) (string, bool) {
 	f := p.Facts
-	if f == nil || f.Facts == nil || p.Entry.Fn == nil || len(f.Queries) == 0 || len(f.Returns) == 0 || f.SignIn {
+	if f == nil || f.Facts == nil || p.Entry.Fn == nil || len(f.Queries) == 0 || len(f.Returns) == 0 || f.SignIn || f.SignInCallback {
 		return "", false
 	}
 	reads := map[esb.Loc]bool{}

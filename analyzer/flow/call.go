@@ -582,6 +582,9 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 	if s.SignIn {
 		fr.facts.SignIn = true
 	}
+	if s.SignInCallback {
+		fr.facts.SignInCallback = true
+	}
 	if s.RateLimit {
 		fr.facts.RateLimited = true
 	}

@@ -97,6 +97,8 @@ func (fr *frame) supabaseAuth(method string, site Site, st *state) Val {
 		return Val{F: Untrusted}
 	case libs.SignIn:
 		fr.facts.SignIn = true
+	case libs.SignInCallback:
+		fr.facts.SignInCallback = true
 	}
 	return Val{}
 }

@@ -38,6 +38,7 @@ type Summary struct {
 	ValidatesParams uint64 // parameters it validates (its result is the parsed value)
 	AuthzPairs      []AuthzPair
 	SignIn          bool
+	SignInCallback  bool
 	RateLimit       bool
 	AuthCalls       int
 }
@@ -145,7 +146,7 @@ func (e *Engine) Summarize(fn *index.Func) *Summary {
 }
 
 func summarize(f *Facts) *Summary {
-	s := &Summary{SignIn: f.SignIn, RateLimit: f.RateLimited, AuthCalls: len(f.AuthCalls)}
+	s := &Summary{SignIn: f.SignIn, SignInCallback: f.SignInCallback, RateLimit: f.RateLimited, AuthCalls: len(f.AuthCalls)}
 	s.Exits = f.NormalExits == 0
 	s.Guard = f.ExitAuthed && f.NormalExits > 0
 	s.PrivGuard = s.Guard && f.ExitPriv

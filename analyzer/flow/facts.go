@@ -108,13 +108,16 @@ type Facts struct {
 	// ExitPriv: every normal exit is privileged (see state.priv).
 	ExitPriv bool
 	// NormalExits counts returns plus a reachable end of body.
-	NormalExits  int
-	SignIn       bool
-	RateLimited  bool
-	Handlers     []HandlerCall
-	TypeChecks   map[string]bool // origin roots checked by hand
-	ParamsAuthed uint64          // params that were gated on by an auth check (authz via params)
-	AuthzPairs   []AuthzPair
+	NormalExits int
+	SignIn      bool
+	// SignInCallback: the entry completes a sign-in begun elsewhere (an OAuth
+	// or magic-link code exchange).
+	SignInCallback bool
+	RateLimited    bool
+	Handlers       []HandlerCall
+	TypeChecks     map[string]bool // origin roots checked by hand
+	ParamsAuthed   uint64          // params that were gated on by an auth check (authz via params)
+	AuthzPairs     []AuthzPair
 }
 
 // AuthzPair is a check that ties Subject (what is being accessed) to Against

@@ -63,6 +63,10 @@ const (
 	// (@vercel/functions geolocation(), ipAddress()): client-controlled
 	// strings.
 	HeaderInfo
+	// SignInCallback completes a sign-in begun elsewhere (an OAuth or
+	// magic-link code exchange): public like a sign-in, but there is nothing
+	// to guess, so no rate limit is due.
+	SignInCallback
 	// Compare: a constant-time comparison (crypto.timingSafeEqual); against a
 	// server secret it authenticates.
 	Compare
@@ -262,7 +266,7 @@ var SupabaseAuthMembers = map[string]Kind{
 	"signOut":                SignIn,
 	"verifyOtp":              SignIn,
 	"resetPasswordForEmail":  SignIn,
-	"exchangeCodeForSession": SignIn,
+	"exchangeCodeForSession": SignInCallback,
 	"resend":                 SignIn,
 	"updateUser":             None,
 }
