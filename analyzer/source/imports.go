@@ -11,68 +11,66 @@ import "strings"
 // modules may depend on which) and a parse would cost far more.
 func ImportSpecifiers(text string) []string {
 	var out []string
-	for i := 0; i < len(text); {
-		j, kw := nextKeyword(text, i)
-		if j < 0 {
+	sc := keywordScanner{text: text}
+	for {
+		at, kw := sc.next()
+		if at < 0 {
 			break
 		}
-		i = j + len(kw)
-		if spec, ok := specifierAfter(text, i, kw != "from"); ok {
+		if spec, ok := specifierAfter(text, at+len(kw), kw != "from"); ok {
 			out = append(out, spec)
 		}
 	}
 	return out
 }
 
-// nextKeyword finds the next "from", "import" or "require" at or after i that
-// is a whole word.
-func nextKeyword(text string, i int) (int, string) {
-	for i < len(text) {
-		k := indexAnyKeyword(text[i:])
-		if k < 0 {
+var keywords = [...]string{"from", "import", "require"}
+
+// keywordScanner yields the whole-word occurrences of the keywords in order.
+// It finds each keyword with strings.Index (vectorised) and remembers where
+// each one next occurs, so the text is searched once per keyword.
+type keywordScanner struct {
+	text string
+	pos  [len(keywords)]int // next occurrence of each keyword; -1: none left
+	init bool
+}
+
+func (sc *keywordScanner) find(k, from int) {
+	if from > len(sc.text) {
+		sc.pos[k] = -1
+		return
+	}
+	if j := strings.Index(sc.text[from:], keywords[k]); j >= 0 {
+		sc.pos[k] = from + j
+	} else {
+		sc.pos[k] = -1
+	}
+}
+
+func (sc *keywordScanner) next() (int, string) {
+	if !sc.init {
+		for k := range keywords {
+			sc.find(k, 0)
+		}
+		sc.init = true
+	}
+	for {
+		best := -1
+		for k, p := range sc.pos {
+			if p >= 0 && (best < 0 || p < sc.pos[best]) {
+				best = k
+			}
+		}
+		if best < 0 {
 			return -1, ""
 		}
-		at := i + k
-		kw := keywordAt(text, at)
-		if at > 0 && isIdentByte(text[at-1]) || at+len(kw) < len(text) && isIdentByte(text[at+len(kw)]) {
-			i = at + 1
+		at, kw := sc.pos[best], keywords[best]
+		sc.find(best, at+1)
+		if at > 0 && isIdentByte(sc.text[at-1]) || at+len(kw) < len(sc.text) && isIdentByte(sc.text[at+len(kw)]) {
 			continue
 		}
 		return at, kw
 	}
-	return -1, ""
-}
-
-// indexAnyKeyword returns the index of the first 'f', 'i' or 'r' that starts
-// one of the keywords, or -1.
-func indexAnyKeyword(s string) int {
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case 'f':
-			if strings.HasPrefix(s[i:], "from") {
-				return i
-			}
-		case 'i':
-			if strings.HasPrefix(s[i:], "import") {
-				return i
-			}
-		case 'r':
-			if strings.HasPrefix(s[i:], "require") {
-				return i
-			}
-		}
-	}
-	return -1
-}
-
-func keywordAt(text string, at int) string {
-	switch text[at] {
-	case 'f':
-		return "from"
-	case 'i':
-		return "import"
-	}
-	return "require"
 }
 
 // specifierAfter reads `"spec"` (or, when call is set, also `("spec"`) after
