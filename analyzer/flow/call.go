@@ -505,14 +505,19 @@ func (fr *frame) isLocal(fn *index.Func) bool {
 
 // apply brings a callee's summary into the caller.
 func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site Site, name string) Val {
-	var subst func(v Val, depth int) Val
-	subst = func(v Val, depth int) Val {
+	// whole: for values that select or authorize (filters, authorization
+	// pairs), a parameter read in several fields stands for everything its
+	// object argument carries; for values that flow on (returns, written
+	// data) it does not, or a helper returning one field of { logs,
+	// workspace } would return the workspace row.
+	var substAs func(v Val, depth int, whole bool) Val
+	substAs = func(v Val, depth int, whole bool) Val {
 		out := v
 		out.Params, out.KeyParams = 0, 0
 		if v.Obj != nil && depth < 4 {
 			out.Obj = make(map[string]Val, len(v.Obj))
 			for k, f := range v.Obj {
-				out.Obj[k] = subst(f, depth+1)
+				out.Obj[k] = substAs(f, depth+1, whole)
 			}
 		}
 		var argsUnion Val
@@ -524,6 +529,12 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 			if v.Params&bit != 0 {
 				argsUnion = Join(argsUnion, a.deep())
 				ad := a.data()
+				if whole && len(a.Obj) > 0 {
+					// The parameter whole, or several of its fields (the summary
+					// keeps one field name only): an object argument stands for
+					// everything it carries.
+					ad = a.deep()
+				}
 				// Field survives operators that drop the Member flag (Drizzle's
 				// eq(t.id, input.id)): it still names a field of the parameter.
 				member := v.Has(Member) || v.Field != ""
@@ -579,6 +590,8 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 		}
 		return out
 	}
+	subst := func(v Val, depth int) Val { return substAs(v, depth, false) }
+	selector := func(v Val) Val { return substAs(v, 0, true) }
 	if s.SignIn {
 		fr.facts.SignIn = true
 	}
@@ -594,7 +607,7 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 		// passes; keyed by a presented credential (an OAuth code, a token) it is
 		// the authentication itself.
 		for _, q := range s.Queries {
-			if q.Site == unauth.Site && subst(q.Filter, 0).Has(Cred) {
+			if q.Site == unauth.Site && selector(q.Filter).Has(Cred) {
 				unauth = nil
 				break
 			}
@@ -611,7 +624,7 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 	for _, q := range s.Queries {
 		nq := &Query{Site: site, Desc: name + "() → " + q.Desc, Model: q.Model, Write: q.Write, Whole: q.Whole, Projected: q.Projected,
 			RLS: q.RLS, Authed: st.authed || q.Authed, Priv: st.priv || q.Priv, Via: name, Inner: q}
-		nq.Filter = subst(q.Filter, 0)
+		nq.Filter = selector(q.Filter)
 		nq.Data = subst(q.Data, 0)
 		if q.IDOrigin != nil {
 			nq.IDOrigin = q.IDOrigin
@@ -674,7 +687,7 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 		}
 	}
 	for _, p := range s.AuthzPairs {
-		subj, against := subst(p.Subject, 0), subst(p.Against, 0)
+		subj, against := selector(p.Subject), selector(p.Against)
 		if against.Has(Caller) {
 			fr.authorize(subj.KeyedBy, site.Loc)
 			if subj.Has(Client) {

@@ -239,6 +239,9 @@ func (e *Engine) declVal(m *index.Module, d *index.Decl) Val {
 
 // pkgVal is the value of a package import.
 func (e *Engine) pkgVal(spec, name string) Val {
+	if libs.IsGeneratedPrismaClient(spec) {
+		spec = "@prisma/client"
+	}
 	v := Val{Pkg: &PkgRef{Spec: spec, Path: []string{name}}}
 	if c := e.configured(name, spec); c.Kind != libs.None || c.F != 0 {
 		c.Pkg = v.Pkg

@@ -170,7 +170,7 @@ func Join(a, b Val) Val {
 // data returns the labels that flow from a value into a value derived from it
 // (a property, a string built from it, an element): data labels, not identity.
 func (v Val) data() Val {
-	return Val{F: v.F & (Client | Validated | TypeChecked | Caller | Env | Rows | Cred | Stringly), Params: v.Params, KeyParams: v.KeyParams, Origin: v.Origin, KeyedBy: v.KeyedBy, Model: v.Model, RowsAt: v.RowsAt, Field: v.Field, KeyField: v.KeyField}
+	return Val{F: v.F & (Client | Validated | TypeChecked | Caller | Env | Rows | Cred | Stringly | Member), Params: v.Params, KeyParams: v.KeyParams, Origin: v.Origin, KeyedBy: v.KeyedBy, Model: v.Model, RowsAt: v.RowsAt, Field: v.Field, KeyField: v.KeyField}
 }
 
 // deep returns the union of v and everything inside its known object fields.

@@ -251,6 +251,19 @@ var AuthFactoryMembers = map[string]Kind{
 	"api.sendVerificationEmail": SignIn,
 }
 
+// IsGeneratedPrismaClient reports whether an import specifier that leads to no
+// project file is a Prisma client generated to a custom output path (Prisma 6+
+// `output = "../generated/prisma"`, imported as `@/generated/prisma/client` or
+// `../generated/prisma`): it is not committed, so only its name tells. The
+// client it exports is @prisma/client's.
+func IsGeneratedPrismaClient(spec string) bool {
+	s := strings.ToLower(spec)
+	if strings.HasSuffix(s, ".prisma/client") {
+		return true
+	}
+	return strings.Contains(s, "generated") && strings.Contains(s, "prisma") && !strings.HasSuffix(s, ".prisma")
+}
+
 // SupabaseAuthMembers classifies `client.auth.X` calls.
 var SupabaseAuthMembers = map[string]Kind{
 	"getUser":                AuthBox,
