@@ -551,6 +551,10 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 					ad.Model, ad.RowsAt = "", nil
 				}
 				out = Join(out, ad)
+				if v.Has(Role) && ad.Has(Client) && !ad.Has(Caller) {
+					// isAdmin read from what the client sent is no global role.
+					out.F &^= Role
+				}
 				if a.Any(Auth | AuthBox) {
 					out.F |= a.F & (Auth | AuthBox)
 				}
@@ -573,6 +577,9 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 				}
 				if a.Has(Client) && out.KeyedBy == nil {
 					out.KeyedBy = a.Origin
+				}
+				if out.KeyedBy == nil && a.KeyedBy != nil {
+					out.KeyedBy = a.KeyedBy // a field of a client-chosen row
 				}
 				out.KeyParams |= a.KeyParams | a.Params
 			}
@@ -622,8 +629,11 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 		fr.facts.Ops = append(fr.facts.Ops, op)
 	}
 	for _, q := range s.Queries {
+		if q.Guards&missingArgs(args) != 0 {
+			continue // behind `if (param)` for a parameter this call leaves out
+		}
 		nq := &Query{Site: site, Desc: name + "() → " + q.Desc, Model: q.Model, Write: q.Write, Whole: q.Whole, Projected: q.Projected,
-			RLS: q.RLS, Authed: st.authed || q.Authed, Priv: st.priv || q.Priv, Via: name, Inner: q}
+			RLS: q.RLS, Authed: st.authed || q.Authed, Priv: st.priv || q.Priv, Via: name, Inner: q, Guards: st.guards}
 		nq.Filter = selector(q.Filter)
 		nq.Data = subst(q.Data, 0)
 		if q.IDOrigin != nil {
@@ -911,6 +921,14 @@ func (fr *frame) pkgCall(callee Val, method string, e *esb.Expr, x *esb.ECall, a
 		return fr.builtinCall(Val{}, method, callee, e, x, args, st, site)
 	}
 	return fr.kindCall(callee, ex.Kind, ex.What, e, x, args, st, site)
+}
+
+// missingArgs is the mask of the parameters a call leaves out (undefined).
+func missingArgs(args []Val) uint64 {
+	if len(args) >= 64 {
+		return 0
+	}
+	return ^uint64(0) << uint(len(args))
 }
 
 // kindCall applies the meaning of a known library function.

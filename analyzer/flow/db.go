@@ -34,7 +34,7 @@ func (fr *frame) dbCall(obj Val, method string, e *esb.Expr, x *esb.ECall, args 
 		if obj.Model == "auth" {
 			return fr.supabaseAuth(method, site, st)
 		}
-		q = &Query{Site: site, Desc: fr.calleeText(x.Target), Model: obj.Model, RLS: obj.Has(RLS), Authed: st.authed, Priv: st.priv}
+		q = &Query{Site: site, Desc: fr.calleeText(x.Target), Model: obj.Model, RLS: obj.Has(RLS), Authed: st.authed, Priv: st.priv, Guards: st.guards}
 		fr.facts.Queries = append(fr.facts.Queries, q)
 		fr.facts.Ops = append(fr.facts.Ops, &Op{Site: site, Desc: q.Desc, What: "queries the database", Authed: st.authed})
 	} else {
@@ -406,7 +406,7 @@ func (fr *frame) taggedTemplate(e *esb.Expr, x *esb.ETemplate, st *state) Val {
 		text += " ? " + p.TailRaw
 	}
 	site := Site{Mod: fr.mod, Loc: e.Loc}
-	q := &Query{Site: site, Desc: fr.calleeText(x.TagOrNil) + "`…`", Authed: st.authed, Priv: st.priv, Whole: selectStar(text), Filter: parts}
+	q := &Query{Site: site, Desc: fr.calleeText(x.TagOrNil) + "`…`", Authed: st.authed, Priv: st.priv, Guards: st.guards, Whole: selectStar(text), Filter: parts}
 	low := strings.ToLower(text)
 	q.Write = strings.Contains(low, "insert ") || strings.Contains(low, "update ") || strings.Contains(low, "delete ")
 	if parts.Has(Client) && parts.Origin != nil {

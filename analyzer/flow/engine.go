@@ -74,6 +74,9 @@ type state struct {
 	// priv: the caller passed a global role check (admin); ownership checks do
 	// not apply to what follows.
 	priv bool
+	// guards (in a summary): the parameters this path requires to be truthy
+	// (`if (websiteId) { … }`): a caller that does not pass them never runs it.
+	guards uint64
 }
 
 type frame struct {
@@ -145,6 +148,56 @@ func (e *Engine) Summarize(fn *index.Func) *Summary {
 	return s
 }
 
+// markAuthFields labels the fields of a returned object that tell an
+// authenticated caller from an anonymous one: set only on the paths that
+// rejected the caller (`{ error: () => unauthorized() }`, null otherwise) is
+// AuthErr; set only on the authenticated paths (`{ auth: { user } }`, null
+// otherwise) is Auth. Callers then gate on `if (error) return error()` or
+// `if (!auth) …` as on the auth result itself.
+func markAuthFields(ret *Val, rets []Ret) {
+	if len(ret.Obj) == 0 || len(rets) < 2 {
+		return
+	}
+	var authed, anon []Val
+	for _, r := range rets {
+		if r.Val.Obj == nil {
+			return
+		}
+		if r.Authed {
+			authed = append(authed, r.Val)
+		} else {
+			anon = append(anon, r.Val)
+		}
+	}
+	if len(authed) == 0 || len(anon) == 0 {
+		return
+	}
+	set := func(v Val, k string) bool {
+		f, ok := v.Obj[k]
+		return ok && !f.MaybeNull
+	}
+	obj := make(map[string]Val, len(ret.Obj))
+	for k, v := range ret.Obj {
+		onlyAnon, onlyAuthed := true, true
+		for _, a := range anon {
+			onlyAnon = onlyAnon && set(a, k)
+			onlyAuthed = onlyAuthed && !set(a, k)
+		}
+		for _, a := range authed {
+			onlyAnon = onlyAnon && !set(a, k)
+			onlyAuthed = onlyAuthed && set(a, k)
+		}
+		switch {
+		case onlyAnon:
+			v.F |= AuthErr
+		case onlyAuthed:
+			v.F |= Auth
+		}
+		obj[k] = v
+	}
+	ret.Obj = obj
+}
+
 func summarize(f *Facts) *Summary {
 	s := &Summary{SignIn: f.SignIn, SignInCallback: f.SignInCallback, RateLimit: f.RateLimited, AuthCalls: len(f.AuthCalls)}
 	s.Exits = f.NormalExits == 0
@@ -153,6 +206,7 @@ func summarize(f *Facts) *Summary {
 	for _, r := range f.Returns {
 		s.Ret = Join(s.Ret, r.Val)
 	}
+	markAuthFields(&s.Ret, f.Returns)
 	unauthResp, anyUnauth, authedOther := true, false, false
 	for _, r := range f.Returns {
 		if r.Authed && !r.Val.Has(Resp) {
@@ -483,7 +537,28 @@ func merge(a, b state) state {
 	case b.exited:
 		return a
 	}
-	return state{authed: a.authed && b.authed, priv: a.priv && b.priv}
+	return state{authed: a.authed && b.authed, priv: a.priv && b.priv, guards: a.guards & b.guards}
+}
+
+// paramTest recognises, in a summary, a test of a parameter's truthiness:
+// `p` or `!p` with p a parameter itself (not one of its fields).
+func (fr *frame) paramTest(e *esb.Expr) (bit uint64, negated bool, ok bool) {
+	if !fr.summary {
+		return 0, false, false
+	}
+	if u, isNot := e.Data.(*esb.EUnary); isNot && u.Op == esb.UnOpNot {
+		bit, _, ok = fr.paramTest(&u.Value)
+		return bit, true, ok
+	}
+	ref, isID := astwalk.IdentRef(*e)
+	if !isID {
+		return 0, false, false
+	}
+	v, known := fr.env[ref]
+	if !known || v.Has(Member) || v.Params == 0 || v.Params&(v.Params-1) != 0 {
+		return 0, false, false
+	}
+	return v.Params, false, true
 }
 
 func (fr *frame) ifStmt(x *esb.SIf, st state) state {
@@ -494,7 +569,7 @@ func (fr *frame) ifStmt(x *esb.SIf, st state) state {
 	c := fr.cond(&x.Test, &st)
 	fr.markSuccess(c)
 	yes, no := st, st
-	if v := fr.peek(&x.Test, &st); v.Fn != nil && v.F == 0 {
+	if v := fr.peek(&x.Test, &st); v.Fn != nil && v.F == 0 && !v.MaybeNull {
 		// `if (middleware)` where middleware is a known function: the test is
 		// always true, so the path that skips the block does not exist.
 		no.exited = true
@@ -515,6 +590,13 @@ func (fr *frame) ifStmt(x *esb.SIf, st state) state {
 		// `if (process.env.VERCEL !== "1") return`: a deployment switch, not a
 		// door for anonymous callers in production.
 		yes.authed, yes.priv = true, true
+	}
+	if bit, negated, ok := fr.paramTest(&x.Test); ok {
+		if negated {
+			no.guards |= bit
+		} else {
+			yes.guards |= bit
+		}
 	}
 	// Variables are tracked per path: what an exiting branch assigns
 	// (`workspace = undefined; throw …`) must not leak into the path that

@@ -32,6 +32,8 @@ func (fr *frame) eval(e *esb.Expr, st *state) Val {
 
 func (fr *frame) evalNode(e *esb.Expr, st *state) Val {
 	switch x := e.Data.(type) {
+	case *esb.ENull, *esb.EUndefined:
+		return Val{MaybeNull: true}
 	case *esb.EIdentifier:
 		return fr.ident(x.Ref)
 	case *esb.EImportIdentifier:
@@ -283,7 +285,7 @@ func dbSpec(spec string) bool {
 // member is the value of base.name.
 func (fr *frame) member(base Val, name string, loc esb.Loc) Val {
 	v := fr.memberNode(base, name, loc)
-	if roleName(name) && base.KeyedBy == nil && !base.Has(Client) && (base.Any(Caller|Auth) || fr.summary && base.KeyParams != 0) {
+	if roleName(name) && base.KeyedBy == nil && !base.Has(Client) && (base.Any(Caller|Auth) || fr.summary && (base.KeyParams != 0 || base.Params != 0)) {
 		v.F |= Role
 	}
 	if credName(name) && base.Any(Client|Request) {
@@ -541,7 +543,10 @@ func (fr *frame) compare(e *esb.Expr, l, r Val) {
 		if !(against.Has(Caller) || against.Params != 0) {
 			continue
 		}
-		if subj.KeyedBy != nil || subj.KeyParams != 0 || subj.Has(Client) && subj.Origin != nil {
+		// In a helper, a field of a parameter (canViewReport(auth, report):
+		// report.userId) is what the caller passes: a row it loaded by a
+		// client id, or the client value itself.
+		if subj.KeyedBy != nil || subj.KeyParams != 0 || subj.Has(Client) && subj.Origin != nil || fr.summary && subj.Params != 0 && subj.Params&against.Params == 0 {
 			fr.facts.AuthzPairs = append(fr.facts.AuthzPairs, AuthzPair{Subject: subj, Against: against, Site: fr.site(e.Loc)})
 			if against.Has(Caller) {
 				if subj.KeyedBy != nil {
@@ -599,6 +604,11 @@ func resolveQuery(v Val, returning bool) Val {
 	out.KeyedBy = q.IDOrigin
 	if out.KeyedBy == nil && q.Filter.Has(Client) {
 		out.KeyedBy = q.Filter.Origin
+	}
+	if out.KeyedBy == nil && q.Filter.KeyedBy != nil {
+		// Looked up by a field of a row the client chose (the website of the
+		// share named in the URL): whose it is follows that choice.
+		out.KeyedBy = q.Filter.KeyedBy
 	}
 	return out
 }

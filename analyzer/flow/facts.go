@@ -39,6 +39,9 @@ type Query struct {
 	ParentKey    string
 	// Create: the query inserts new records.
 	Create bool
+	// Guards (in a summary): parameters the query's path requires to be
+	// truthy; callers that leave one out never run it.
+	Guards uint64
 	// Included are the relations included whole with the rows
 	// (include: { user: true }), by relation field name.
 	Included []string

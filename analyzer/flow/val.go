@@ -61,6 +61,10 @@ type Origin struct {
 // Val is an abstract value.
 type Val struct {
 	F Flags
+	// MaybeNull: the value may be null or undefined (a literal, or an object
+	// field one of the joined objects lacks); `if (v)` may then be false even
+	// when v is otherwise a known function.
+	MaybeNull bool
 	// Params: which parameters of the function being summarised the value derives
 	// from; KeyParams: which parameters selected the rows it holds.
 	Params, KeyParams uint64
@@ -104,6 +108,7 @@ func (v Val) Any(f Flags) bool { return v.F&f != 0 }
 func Join(a, b Val) Val {
 	out := a
 	out.F |= b.F
+	out.MaybeNull = a.MaybeNull || b.MaybeNull
 	out.Params |= b.Params
 	out.KeyParams |= b.KeyParams
 	if out.Origin == nil {
@@ -152,6 +157,13 @@ func Join(a, b Val) Val {
 				if old, ok := m[k]; ok {
 					m[k] = Join(old, v)
 				} else {
+					v.MaybeNull = true // absent from the other object
+					m[k] = v
+				}
+			}
+			for k, v := range out.Obj {
+				if _, ok := b.Obj[k]; !ok {
+					v.MaybeNull = true
 					m[k] = v
 				}
 			}
