@@ -227,6 +227,7 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 				if method == "json" && len(args) > 0 {
 					v := args[0]
 					v.F |= Resp
+					v.ErrStatus = errorStatus(x.Args)
 					return v
 				}
 				return Val{F: Resp}
@@ -452,15 +453,22 @@ func (fr *frame) callFunc(fn *index.Func, x *esb.ECall, args []Val, st *state, s
 		// (withAuth(h) → withMiddleware(h, authMiddleware)): how that one runs it
 		// is how this one does.
 		for i, a := range args {
-			if a.Has(Handler) {
-				if inv := fr.e.Invocation(fn, i, args); inv != nil {
-					for _, c := range inv.Calls {
-						c.Authed = c.Authed || st.authed
-						c.Priv = c.Priv || st.priv
-						fr.facts.Handlers = append(fr.facts.Handlers, c)
-					}
-					return Val{}
+			at := -1
+			switch {
+			case a.Has(Handler):
+				at = i
+			case hasHandlerField(a):
+				at = -2 - i // apiWrapper({ request, handler }): in an options object
+			default:
+				continue
+			}
+			if inv := fr.e.Invocation(fn, at, args); inv != nil {
+				for _, c := range inv.Calls {
+					c.Authed = c.Authed || st.authed
+					c.Priv = c.Priv || st.priv
+					fr.facts.Handlers = append(fr.facts.Handlers, c)
 				}
+				return Val{}
 			}
 		}
 	}
@@ -595,6 +603,8 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 		if v.Has(Cmp) && (v.Has(Env) || argsUnion.Has(Env)) && (v.Has(Client) || argsUnion.Has(Client)) {
 			out.F |= Secret
 		}
+		// What the helper's response is does not depend on the arguments.
+		out.ErrStatus, out.OkMeansAuthed = v.ErrStatus, v.OkMeansAuthed
 		return out
 	}
 	subst := func(v Val, depth int) Val { return substAs(v, depth, false) }
@@ -718,6 +728,12 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 		st.exited = true
 	}
 	ret := subst(s.Ret, 0)
+	if s.Ret.RowsAt != nil && selector(s.Ret.RowsAt.Filter).Any(Caller|Cred) {
+		// The helper returns the row it looked up by what this call passes:
+		// the caller's identity or a presented credential (a hashed API key),
+		// so, as when the lookup is written here, the row is the principal.
+		ret.F |= Caller | Auth
+	}
 	if s.Ret.Has(HashCheck) {
 		var in Val
 		for i, a := range args {
@@ -829,6 +845,7 @@ func (fr *frame) newExpr(e *esb.Expr, x *esb.ENew, st *state) Val {
 				v = args[0]
 			}
 			v.F |= Resp
+			v.ErrStatus = errorStatus(x.Args)
 			return v
 		case "URL", "URLSearchParams", "Request", "Headers":
 			// new URL(req.url).searchParams: still the client's data.
@@ -841,6 +858,7 @@ func (fr *frame) newExpr(e *esb.Expr, x *esb.ENew, st *state) Val {
 			v = args[0]
 		}
 		v.F |= Resp
+		v.ErrStatus = errorStatus(x.Args)
 		return v
 	}
 	if callee.Fn != nil {
@@ -891,6 +909,7 @@ func (fr *frame) pkgCall(callee Val, method string, e *esb.Expr, x *esb.ECall, a
 			if p.Path[len(p.Path)-1] == "json" && len(args) > 0 {
 				v := args[0] // NextResponse.json(body): the body is what leaks
 				v.F |= Resp
+				v.ErrStatus = errorStatus(x.Args)
 				return v
 			}
 			return Val{F: Resp} // NextResponse.redirect(), .next(), .rewrite()
@@ -1122,6 +1141,38 @@ func isHashCompare(name string) bool {
 // HOF (`authenticatedApiClient({ request, handler: async ({ auth }) => … })`)
 // the way the HOF runs them: after its checks, with what it passes. The
 // handled properties are then removed from args so they do not run twice.
+// errorStatus reports whether a Response constructor's init argument sets an
+// error status: new Response(body, { status: 401 }), Response.json(x, { status: 404 }).
+func errorStatus(args []esb.Expr) bool {
+	if len(args) < 2 {
+		return false
+	}
+	o, ok := args[1].Data.(*esb.EObject)
+	if !ok {
+		return false
+	}
+	for _, p := range o.Properties {
+		k, ok := p.Key.Data.(*esb.EString)
+		if !ok || index.String(k.Value) != "status" || p.ValueOrNil.Data == nil {
+			continue
+		}
+		if n, ok := p.ValueOrNil.Data.(*esb.ENumber); ok {
+			return n.Value >= 400
+		}
+	}
+	return false
+}
+
+// hasHandlerField reports whether an object argument carries the handler.
+func hasHandlerField(v Val) bool {
+	for _, f := range v.Obj {
+		if f.Has(Handler) {
+			return true
+		}
+	}
+	return false
+}
+
 func (fr *frame) runOptionHandlers(hof *index.Func, args []Val, st *state) Val {
 	var out Val
 	for i := range args {

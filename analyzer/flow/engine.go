@@ -77,6 +77,10 @@ type state struct {
 	// guards (in a summary): the parameters this path requires to be truthy
 	// (`if (websiteId) { … }`): a caller that does not pass them never runs it.
 	guards uint64
+	// rejecting: on the branch that answers an anonymous caller (see
+	// frame.rejecting); authed is set there for what it does on the way, not
+	// for what it returns.
+	rejecting bool
 }
 
 type frame struct {
@@ -174,7 +178,7 @@ func markAuthFields(ret *Val, rets []Ret) {
 	}
 	set := func(v Val, k string) bool {
 		f, ok := v.Obj[k]
-		return ok && !f.MaybeNull
+		return ok && !f.MaybeNull && !f.Falsy
 	}
 	obj := make(map[string]Val, len(ret.Obj))
 	for k, v := range ret.Obj {
@@ -198,6 +202,43 @@ func markAuthFields(ret *Val, rets []Ret) {
 	ret.Obj = obj
 }
 
+// errorOnlyWhenAnonymous reports whether every unauthenticated return is an
+// error Response and some authenticated return exists.
+func errorOnlyWhenAnonymous(rets []Ret) bool {
+	authed, anon := 0, 0
+	for _, r := range rets {
+		switch {
+		case !r.Authed && !(r.Val.Has(Resp) && r.Val.ErrStatus):
+			return false
+		case !r.Authed:
+			anon++
+		default:
+			authed++
+		}
+	}
+	return authed > 0 && anon > 0
+}
+
+// nullOnlyWhenAnonymous reports whether every return on an unauthenticated
+// path gives null/undefined/false, and some authenticated one something
+// else: a truthy result then means an authenticated caller (an
+// authenticated one may still get null, for lacking a permission).
+func nullOnlyWhenAnonymous(rets []Ret) bool {
+	truthy, anon := 0, 0
+	for _, r := range rets {
+		falsy := r.Val.MaybeNull && r.Val.F == 0 && r.Val.Obj == nil && r.Val.Fn == nil || r.Val.Falsy
+		switch {
+		case !r.Authed && !falsy:
+			return false
+		case !r.Authed:
+			anon++
+		case !falsy && !r.Val.MaybeNull:
+			truthy++
+		}
+	}
+	return truthy > 0 && anon > 0
+}
+
 func summarize(f *Facts) *Summary {
 	s := &Summary{SignIn: f.SignIn, SignInCallback: f.SignInCallback, RateLimit: f.RateLimited, AuthCalls: len(f.AuthCalls)}
 	s.Exits = f.NormalExits == 0
@@ -207,6 +248,16 @@ func summarize(f *Facts) *Summary {
 		s.Ret = Join(s.Ret, r.Val)
 	}
 	markAuthFields(&s.Ret, f.Returns)
+	if errorOnlyWhenAnonymous(f.Returns) {
+		// apiWrapper(): a 401 for anonymous callers, the handler's response
+		// otherwise: `if (response.ok)` holds only for authenticated ones.
+		s.Ret.OkMeansAuthed = true
+	}
+	if nullOnlyWhenAnonymous(f.Returns) {
+		// return null for anonymous callers, a principal otherwise
+		// (authenticateApiKey(headers)): testing the result authenticates.
+		s.Ret.F |= Auth
+	}
 	unauthResp, anyUnauth, authedOther := true, false, false
 	for _, r := range f.Returns {
 		if r.Authed && !r.Val.Has(Resp) {
@@ -343,7 +394,7 @@ func (fr *frame) execFn(stmts []esb.Stmt, st state, allAuthed, allPriv *bool, ex
 	saved := fr.onReturn
 	fr.onReturn = func(s state) {
 		*exits++
-		if !s.authed {
+		if !s.authed || s.rejecting {
 			*allAuthed = false
 		}
 		if !s.priv {
@@ -402,7 +453,7 @@ func (fr *frame) stmt(s *esb.Stmt, st state) state {
 				return st
 			}
 		}
-		*fr.rets = append(*fr.rets, Ret{Site: fr.site(s.Loc), Val: v, Authed: st.authed})
+		*fr.rets = append(*fr.rets, Ret{Site: fr.site(s.Loc), Val: v, Authed: st.authed && !st.rejecting})
 		if fr.onReturn != nil {
 			fr.onReturn(st)
 		}
@@ -603,7 +654,11 @@ func (fr *frame) ifStmt(x *esb.SIf, st state) state {
 	// continues, and two continuing branches join.
 	pre := copyEnv(fr.env)
 	mark := len(fr.assigned)
-	yes = fr.stmt(&x.Yes, yes)
+	if c.gate && c.neg && !yes.authed {
+		yes = fr.rejecting(&x.Yes, yes)
+	} else {
+		yes = fr.stmt(&x.Yes, yes)
+	}
 	if c.gate && c.neg && !yes.exited {
 		// `if (!auth) { error = () => unauthorized() }`: what is assigned only
 		// for anonymous callers says so when tested later (`if (error) return`).
@@ -616,7 +671,11 @@ func (fr *frame) ifStmt(x *esb.SIf, st state) state {
 	yesEnv := fr.env
 	fr.env = copyEnv(pre)
 	if x.NoOrNil.Data != nil {
-		no = fr.stmt(&x.NoOrNil, no)
+		if c.gate && c.pos && !no.authed {
+			no = fr.rejecting(&x.NoOrNil, no)
+		} else {
+			no = fr.stmt(&x.NoOrNil, no)
+		}
 	}
 	switch {
 	case yes.exited && !no.exited:
@@ -633,6 +692,28 @@ func (fr *frame) ifStmt(x *esb.SIf, st state) state {
 		fr.afterExitOn(c, false)
 	}
 	return merge(yes, no)
+}
+
+// rejecting runs the branch an auth check takes for anonymous callers. When
+// it ends the request (`if (!auth) return handleApiError(req, unauthorized)`)
+// what it does on the way — logging the attempt, an audit write, building
+// the error response — only rejects the caller: like a catch block, it runs
+// as if checked. A branch that falls through is an ordinary anonymous path.
+func (fr *frame) rejecting(s *esb.Stmt, st state) state {
+	ops, queries := len(fr.facts.Ops), len(fr.facts.Queries)
+	st.authed, st.rejecting = true, true
+	out := fr.stmt(s, st)
+	out.rejecting = false
+	if !out.exited {
+		out.authed = false
+		for _, op := range fr.facts.Ops[ops:] {
+			op.Authed = false
+		}
+		for _, q := range fr.facts.Queries[queries:] {
+			q.Authed = false
+		}
+	}
+	return out
 }
 
 // bind assigns v to a binding pattern, deriving fields for destructuring.

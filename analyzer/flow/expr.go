@@ -34,6 +34,8 @@ func (fr *frame) evalNode(e *esb.Expr, st *state) Val {
 	switch x := e.Data.(type) {
 	case *esb.ENull, *esb.EUndefined:
 		return Val{MaybeNull: true}
+	case *esb.EBoolean:
+		return Val{Falsy: !x.Value}
 	case *esb.EIdentifier:
 		return fr.ident(x.Ref)
 	case *esb.EImportIdentifier:
@@ -321,6 +323,9 @@ func credName(n string) bool {
 }
 
 func (fr *frame) memberNode(base Val, name string, loc esb.Loc) Val {
+	if base.OkMeansAuthed && name == "ok" {
+		return Val{F: Auth}
+	}
 	if f, ok := base.Obj[name]; ok {
 		return f
 	}
@@ -428,10 +433,18 @@ func (fr *frame) memberNode(base Val, name string, loc esb.Loc) Val {
 			v.Field = name
 		}
 		v.F |= Member
+		if urlField[name] {
+			// request.url, request.nextUrl.pathname of a request the caller
+			// passes: strings by construction, like headers.
+			v.F |= Stringly
+		}
 		return v
 	}
 	return Val{}
 }
+
+// urlField names the parts of a request's URL.
+var urlField = map[string]bool{"url": true, "nextUrl": true, "pathname": true, "href": true, "search": true, "origin": true, "host": true, "hostname": true}
 
 // object evaluates an object literal into known fields.
 func (fr *frame) object(x *esb.EObject, st *state) Val {

@@ -65,6 +65,14 @@ type Val struct {
 	// field one of the joined objects lacks); `if (v)` may then be false even
 	// when v is otherwise a known function.
 	MaybeNull bool
+	// ErrStatus: a Response whose status is an error (>= 400) on every path.
+	ErrStatus bool
+	// OkMeansAuthed: a Response that is an error for every anonymous caller
+	// (an auth wrapper's answer): its `.ok` says the caller was authenticated.
+	OkMeansAuthed bool
+	// Falsy: the value is the literal false (markAuthFields tells `{ ok:
+	// false }` from `{ ok: true }` by it).
+	Falsy bool
 	// Params: which parameters of the function being summarised the value derives
 	// from; KeyParams: which parameters selected the rows it holds.
 	Params, KeyParams uint64
@@ -109,6 +117,9 @@ func Join(a, b Val) Val {
 	out := a
 	out.F |= b.F
 	out.MaybeNull = a.MaybeNull || b.MaybeNull
+	out.Falsy = a.Falsy && b.Falsy
+	out.ErrStatus = (a.ErrStatus || a.isZero()) && (b.ErrStatus || b.isZero()) && (a.ErrStatus || b.ErrStatus)
+	out.OkMeansAuthed = (a.OkMeansAuthed || a.isZero()) && (b.OkMeansAuthed || b.isZero()) && (a.OkMeansAuthed || b.OkMeansAuthed)
 	out.Params |= b.Params
 	out.KeyParams |= b.KeyParams
 	if out.Origin == nil {
@@ -177,6 +188,11 @@ func Join(a, b Val) Val {
 		}
 	}
 	return out
+}
+
+// isZero reports whether v says nothing (the start of a join).
+func (v Val) isZero() bool {
+	return v.F == 0 && v.Params == 0 && v.KeyParams == 0 && v.Obj == nil && v.Fn == nil && v.Pkg == nil && v.Chain == nil && v.Origin == nil && !v.MaybeNull && !v.Falsy
 }
 
 // data returns the labels that flow from a value into a value derived from it
