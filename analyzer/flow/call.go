@@ -431,6 +431,7 @@ func (fr *frame) inline(fn *index.Func, params []Val, st *state) Val {
 	for _, r := range rets {
 		out = Join(out, r.Val)
 	}
+	markAuthResult(&out, rets)
 	return out
 }
 
@@ -478,7 +479,7 @@ func (fr *frame) callFunc(fn *index.Func, x *esb.ECall, args []Val, st *state, s
 	if fr.depth > maxCallDepth*40 {
 		return cbOut
 	}
-	s := fr.e.Summarize(fn)
+	s := fr.e.SummarizeFor(fn, args)
 	return Join(fr.apply(s, fn, args, st, site, name), cbOut)
 }
 

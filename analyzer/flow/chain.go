@@ -253,13 +253,30 @@ type invKey struct {
 func argsKey(args []Val) string {
 	var b strings.Builder
 	for _, a := range args {
-		if a.Fn != nil {
-			fmt.Fprintf(&b, "f%s:%d;", a.Fn.Mod.Rel, a.Fn.Body.Loc.Start)
-		} else {
-			fmt.Fprintf(&b, "%d;", a.F)
-		}
+		argKey(&b, a, 0)
 	}
 	return b.String()
+}
+
+// argKey writes what tells invocations apart: functions by identity, known
+// strings by value (withApi({ auth: "none" }) is not withApi({ auth: "both" })),
+// object arguments field by field.
+func argKey(b *strings.Builder, a Val, depth int) {
+	switch {
+	case a.Fn != nil:
+		fmt.Fprintf(b, "f%s:%d;", a.Fn.Mod.Rel, a.Fn.Body.Loc.Start)
+	case a.HasStr:
+		fmt.Fprintf(b, "s%q;", a.Str)
+	case len(a.Obj) > 0 && depth < 2:
+		fmt.Fprintf(b, "%d{", a.F)
+		for _, k := range sortedKeys(a.Obj) {
+			fmt.Fprintf(b, "%s:", k)
+			argKey(b, a.Obj[k], depth+1)
+		}
+		b.WriteString("};")
+	default:
+		fmt.Fprintf(b, "%d;", a.F)
+	}
 }
 
 func (e *Engine) invocations() map[invKey]*Invocation {

@@ -2,6 +2,8 @@ package flow
 
 import (
 	esb "github.com/evanw/esbuild/nextguardast"
+
+	"github.com/nextguard/nextguard/analyzer/index"
 )
 
 // condInfo says what a condition tells about the caller: pos when it is true
@@ -20,6 +22,9 @@ type condInfo struct {
 	// secret: the gate checks a shared secret or signature: the caller is a
 	// trusted machine (cron, webhook sender), not a user with own records.
 	secret bool
+	// constant: the condition is always true (1) or always false (-1) here:
+	// it compares known strings (an option the route passes, auth !== "none").
+	constant int8
 }
 
 // peek evaluates an expression without recording anything: conditions are
@@ -52,6 +57,18 @@ func isLiteral(e esb.Expr) bool {
 	return false
 }
 
+// knownString is the value of a string literal, or of an expression known to
+// hold one.
+func (fr *frame) knownString(e *esb.Expr, st *state) (string, bool) {
+	if s, ok := e.Data.(*esb.EString); ok {
+		return index.String(s.Value), true
+	}
+	if v := fr.peek(e, st); v.HasStr && !v.Has(Client) {
+		return v.Str, true
+	}
+	return "", false
+}
+
 func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 	var c condInfo
 	switch x := e.Data.(type) {
@@ -65,10 +82,26 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 		switch x.Op {
 		case esb.BinOpLogicalOr:
 			a, b := fr.cond(&x.Left, st), fr.cond(&x.Right, st)
+			switch {
+			case a.constant == 1 || b.constant == 1:
+				return condInfo{constant: 1}
+			case a.constant == -1:
+				return b
+			case b.constant == -1:
+				return a
+			}
 			return condInfo{neg: a.neg || b.neg, pos: a.pos && b.pos, gate: a.gate || b.gate, role: a.role || b.role, secret: a.secret || b.secret,
 				checkedRefs: append(a.checkedRefs, b.checkedRefs...), successRefs: append(a.successRefs, b.successRefs...)}
 		case esb.BinOpLogicalAnd:
 			a, b := fr.cond(&x.Left, st), fr.cond(&x.Right, st)
+			switch {
+			case a.constant == -1 || b.constant == -1:
+				return condInfo{constant: -1}
+			case a.constant == 1:
+				return b
+			case b.constant == 1:
+				return a
+			}
 			// `verificationToken !== "" && token !== verificationToken`: the
 			// configuration part holds in production; the rest decides.
 			if a.config && !a.gate {
@@ -86,6 +119,29 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 				l, r = r, l
 			}
 			lv := fr.peek(&l, st)
+			if _, lit := r.Data.(*esb.EString); lit && fr.summary && lv.Params != 0 && !lv.HasStr {
+				fr.facts.StrTested |= lv.Params
+			}
+			if rs, ok := fr.knownString(&r, st); ok {
+				switch {
+				case lv.HasStr && !lv.Has(Client):
+					if (lv.Str == rs) == eq {
+						c.constant = 1
+					} else {
+						c.constant = -1
+					}
+					return c
+				case lv.AuthTag != "" && rs == lv.AuthTag:
+					// result.status === "authenticated"
+					c.gate = true
+					c.pos, c.neg = eq, !eq
+					return c
+				case lv.AuthTag != "" && eq:
+					// result.status === "missing": some anonymous state
+					c.gate, c.neg = true, true
+					return c
+				}
+			}
 			c.checkedRefs = fr.clientRefs(&l, st)
 			if u, ok := l.Data.(*esb.EUnary); ok && u.Op == esb.UnOpTypeof {
 				c.checkedRefs = append(c.checkedRefs, fr.clientRefs(&u.Value, st)...)

@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"fmt"
 	"strings"
 
 	esb "github.com/evanw/esbuild/nextguardast"
@@ -39,6 +40,7 @@ type Summary struct {
 	AuthzPairs      []AuthzPair
 	SignIn          bool
 	SignInCallback  bool
+	StrParams       uint64 // see Facts.StrTested
 	RateLimit       bool
 	AuthCalls       int
 }
@@ -48,9 +50,11 @@ type Engine struct {
 	Prog      *index.Program
 	Cfg       Config
 	summaries map[index.Key]*Summary
-	busy      map[index.Key]bool
-	declVals  map[*index.Decl]*Val
-	declBusy  map[*index.Decl]bool
+	// special holds summaries specialised to known string arguments.
+	special  map[string]*Summary
+	busy     map[index.Key]bool
+	declVals map[*index.Decl]*Val
+	declBusy map[*index.Decl]bool
 	// Budget bounds the work (statements and expressions evaluated) spent on one
 	// entry point, so a pathological project ends with partial results, reported
 	// as such, instead of never. AnalyzeEntry resets it.
@@ -117,6 +121,56 @@ const maxCallDepth = 12
 // EntryBudget is the work allowed per entry point. Real entry points use a few
 // thousand units; the limit only stops runaway inputs.
 const EntryBudget = 400_000
+
+// SummarizeFor returns the summary of fn for a call with args: the general
+// one, or, when fn compares parameters with string literals and the call
+// passes known strings for them (withApi({ auth: "both" }) →
+// authenticate(req, auth)), one computed with those strings, so that
+// `authMode !== "none"` is decided.
+func (e *Engine) SummarizeFor(fn *index.Func, args []Val) *Summary {
+	s := e.Summarize(fn)
+	if s.StrParams == 0 {
+		return s
+	}
+	var key strings.Builder
+	consts := map[int]string{}
+	for i, a := range args {
+		if i < 64 && s.StrParams&(1<<uint(i)) != 0 && a.HasStr && !a.Has(Client) {
+			consts[i] = a.Str
+			fmt.Fprintf(&key, "%d=%q;", i, a.Str)
+		}
+	}
+	if len(consts) == 0 {
+		return s
+	}
+	k := fmt.Sprintf("%s:%d:%s", fn.Key().File, fn.Key().Pos, key.String())
+	if sp := e.special[k]; sp != nil {
+		return sp
+	}
+	if e.busy[fn.Key()] {
+		return s
+	}
+	e.busy[fn.Key()] = true
+	params := make([]Val, len(fn.Args))
+	for i := range params {
+		if i < 64 {
+			params[i] = Val{Params: 1 << uint(i)}
+		}
+		if c, ok := consts[i]; ok {
+			params[i].Str, params[i].HasStr = c, true
+		}
+	}
+	f := e.Analyze(fn, params, false, true, false)
+	delete(e.busy, fn.Key())
+	sp := summarize(f)
+	if e.Budget > 0 {
+		if e.special == nil {
+			e.special = map[string]*Summary{}
+		}
+		e.special[k] = sp
+	}
+	return sp
+}
 
 // Summarize returns the summary of fn, computing it once.
 func (e *Engine) Summarize(fn *index.Func) *Summary {
@@ -196,10 +250,30 @@ func markAuthFields(ret *Val, rets []Ret) {
 			v.F |= AuthErr
 		case onlyAuthed:
 			v.F |= Auth
+		default:
+			v.AuthTag = authTag(k, authed, anon)
 		}
 		obj[k] = v
 	}
 	ret.Obj = obj
+}
+
+// markAuthResult labels what a function returns by what it returns to
+// anonymous and to authenticated callers (see markAuthFields,
+// errorOnlyWhenAnonymous, nullOnlyWhenAnonymous); for summaries and for
+// functions run inline alike.
+func markAuthResult(ret *Val, rets []Ret) {
+	markAuthFields(ret, rets)
+	if errorOnlyWhenAnonymous(rets) {
+		// apiWrapper(): a 401 for anonymous callers, the handler's response
+		// otherwise: `if (response.ok)` holds only for authenticated ones.
+		ret.OkMeansAuthed = true
+	}
+	if nullOnlyWhenAnonymous(rets) {
+		// return null for anonymous callers, a principal otherwise
+		// (authenticateApiKey(headers)): testing the result authenticates.
+		ret.F |= Auth
+	}
 }
 
 // errorOnlyWhenAnonymous reports whether every unauthenticated return is an
@@ -239,25 +313,36 @@ func nullOnlyWhenAnonymous(rets []Ret) bool {
 	return truthy > 0 && anon > 0
 }
 
+// authTag returns the string a field holds on every authenticated return and
+// on no anonymous one ({ status: "authenticated" } vs { status: "missing" }),
+// or "".
+func authTag(k string, authed, anon []Val) string {
+	tag := ""
+	for _, a := range authed {
+		f := a.Obj[k]
+		if !f.HasStr || tag != "" && f.Str != tag {
+			return ""
+		}
+		tag = f.Str
+	}
+	for _, a := range anon {
+		f := a.Obj[k]
+		if !f.HasStr || f.Str == tag {
+			return ""
+		}
+	}
+	return tag
+}
+
 func summarize(f *Facts) *Summary {
-	s := &Summary{SignIn: f.SignIn, SignInCallback: f.SignInCallback, RateLimit: f.RateLimited, AuthCalls: len(f.AuthCalls)}
+	s := &Summary{SignIn: f.SignIn, SignInCallback: f.SignInCallback, StrParams: f.StrTested, RateLimit: f.RateLimited, AuthCalls: len(f.AuthCalls)}
 	s.Exits = f.NormalExits == 0
 	s.Guard = f.ExitAuthed && f.NormalExits > 0
 	s.PrivGuard = s.Guard && f.ExitPriv
 	for _, r := range f.Returns {
 		s.Ret = Join(s.Ret, r.Val)
 	}
-	markAuthFields(&s.Ret, f.Returns)
-	if errorOnlyWhenAnonymous(f.Returns) {
-		// apiWrapper(): a 401 for anonymous callers, the handler's response
-		// otherwise: `if (response.ok)` holds only for authenticated ones.
-		s.Ret.OkMeansAuthed = true
-	}
-	if nullOnlyWhenAnonymous(f.Returns) {
-		// return null for anonymous callers, a principal otherwise
-		// (authenticateApiKey(headers)): testing the result authenticates.
-		s.Ret.F |= Auth
-	}
+	markAuthResult(&s.Ret, f.Returns)
 	unauthResp, anyUnauth, authedOther := true, false, false
 	for _, r := range f.Returns {
 		if r.Authed && !r.Val.Has(Resp) {
@@ -620,6 +705,13 @@ func (fr *frame) ifStmt(x *esb.SIf, st state) state {
 	c := fr.cond(&x.Test, &st)
 	fr.markSuccess(c)
 	yes, no := st, st
+	switch c.constant {
+	case 1:
+		// Decided by known strings: the other branch does not run here.
+		no.exited = true
+	case -1:
+		yes.exited = true
+	}
 	if v := fr.peek(&x.Test, &st); v.Fn != nil && v.F == 0 && !v.MaybeNull {
 		// `if (middleware)` where middleware is a known function: the test is
 		// always true, so the path that skips the block does not exist.
@@ -733,7 +825,11 @@ func (fr *frame) bind(b esb.Binding, v Val, st *state) {
 			}
 			fv := fr.member(v, name, p.Key.Loc)
 			if p.DefaultValueOrNil.Data != nil {
-				fv = Join(fv, fr.eval(&p.DefaultValueOrNil, st))
+				// The default applies only when the field is missing: an
+				// options object that sets it ({ auth: "session" }) keeps its value.
+				if given, ok := v.Obj[name]; !ok || given.MaybeNull || given.isZero() {
+					fv = Join(fv, fr.eval(&p.DefaultValueOrNil, st))
+				}
 			}
 			fr.bind(p.Value, fv, st)
 		}

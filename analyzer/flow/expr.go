@@ -36,6 +36,8 @@ func (fr *frame) evalNode(e *esb.Expr, st *state) Val {
 		return Val{MaybeNull: true}
 	case *esb.EBoolean:
 		return Val{Falsy: !x.Value}
+	case *esb.EString:
+		return Val{Str: index.String(x.Value), HasStr: true}
 	case *esb.EIdentifier:
 		return fr.ident(x.Ref)
 	case *esb.EImportIdentifier:

@@ -116,11 +116,15 @@ type Facts struct {
 	// SignInCallback: the entry completes a sign-in begun elsewhere (an OAuth
 	// or magic-link code exchange).
 	SignInCallback bool
-	RateLimited    bool
-	Handlers       []HandlerCall
-	TypeChecks     map[string]bool // origin roots checked by hand
-	ParamsAuthed   uint64          // params that were gated on by an auth check (authz via params)
-	AuthzPairs     []AuthzPair
+	// StrTested (in a summary): parameters compared with string literals in
+	// conditions (authMode !== "none"); calls passing known strings for them
+	// get a summary specialised to those strings.
+	StrTested    uint64
+	RateLimited  bool
+	Handlers     []HandlerCall
+	TypeChecks   map[string]bool // origin roots checked by hand
+	ParamsAuthed uint64          // params that were gated on by an auth check (authz via params)
+	AuthzPairs   []AuthzPair
 }
 
 // AuthzPair is a check that ties Subject (what is being accessed) to Against

@@ -70,6 +70,14 @@ type Val struct {
 	// OkMeansAuthed: a Response that is an error for every anonymous caller
 	// (an auth wrapper's answer): its `.ok` says the caller was authenticated.
 	OkMeansAuthed bool
+	// Str is the value when it is a known string literal (HasStr): options
+	// such as { auth: "both" } and tags such as { status: "ok" } are decided
+	// by it.
+	Str    string
+	HasStr bool
+	// AuthTag: for a field of an auth helper's result, the string value it
+	// has exactly when the caller is authenticated ({ status: "ok" }).
+	AuthTag string
 	// Falsy: the value is the literal false (markAuthFields tells `{ ok:
 	// false }` from `{ ok: true }` by it).
 	Falsy bool
@@ -118,6 +126,18 @@ func Join(a, b Val) Val {
 	out.F |= b.F
 	out.MaybeNull = a.MaybeNull || b.MaybeNull
 	out.Falsy = a.Falsy && b.Falsy
+	switch {
+	case a.HasStr && b.HasStr && a.Str == b.Str, a.HasStr && b.isZero():
+	case b.HasStr && a.isZero():
+		out.Str, out.HasStr = b.Str, true
+	default:
+		out.Str, out.HasStr = "", false
+	}
+	if a.AuthTag != b.AuthTag && !a.isZero() && !b.isZero() {
+		out.AuthTag = ""
+	} else if out.AuthTag == "" {
+		out.AuthTag = b.AuthTag
+	}
 	out.ErrStatus = (a.ErrStatus || a.isZero()) && (b.ErrStatus || b.isZero()) && (a.ErrStatus || b.ErrStatus)
 	out.OkMeansAuthed = (a.OkMeansAuthed || a.isZero()) && (b.OkMeansAuthed || b.isZero()) && (a.OkMeansAuthed || b.OkMeansAuthed)
 	out.Params |= b.Params
@@ -192,7 +212,7 @@ func Join(a, b Val) Val {
 
 // isZero reports whether v says nothing (the start of a join).
 func (v Val) isZero() bool {
-	return v.F == 0 && v.Params == 0 && v.KeyParams == 0 && v.Obj == nil && v.Fn == nil && v.Pkg == nil && v.Chain == nil && v.Origin == nil && !v.MaybeNull && !v.Falsy
+	return v.F == 0 && v.Params == 0 && v.KeyParams == 0 && v.Obj == nil && v.Fn == nil && v.Pkg == nil && v.Chain == nil && v.Origin == nil && !v.MaybeNull && !v.Falsy && !v.HasStr && v.AuthTag == ""
 }
 
 // data returns the labels that flow from a value into a value derived from it
