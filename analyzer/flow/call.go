@@ -154,10 +154,12 @@ func (fr *frame) call(e *esb.Expr, x *esb.ECall, st *state) Val {
 		}
 		return v
 	case obj.Has(Schema) && method != "":
+		fr.asserts(method, x, args)
 		return fr.schemaCall(method, args)
 	case fr.summary && obj.Params != 0 && obj.F&^Member == 0 && schemaMethods[method]:
 		// parseRequest(request, schema) calls schema.safeParse(body): in the
 		// helper the schema is a parameter; callers pass a schema.
+		fr.asserts(method, x, args)
 		return fr.schemaCall(method, args)
 	case callee.Kind == libs.AuthGuard:
 		fr.facts.AuthCalls = append(fr.facts.AuthCalls, &AuthCall{Site: site, Name: fr.calleeText(x.Target), Checked: true})
@@ -480,7 +482,15 @@ func (fr *frame) callFunc(fn *index.Func, x *esb.ECall, args []Val, st *state, s
 		return cbOut
 	}
 	s := fr.e.SummarizeFor(fn, args)
-	return Join(fr.apply(s, fn, args, st, site, name), cbOut)
+	out := Join(fr.apply(s, fn, args, st, site, name), cbOut)
+	for i := range x.Args {
+		if i < 64 && s.AssertsParams&(1<<uint(i)) != 0 {
+			// validateInputs([organizationId, ZId]): the helper throws unless
+			// what it was given is valid.
+			fr.markValidated(x.Args[i], 0)
+		}
+	}
+	return out
 }
 
 type cbParams struct {
@@ -767,6 +777,7 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 	if s.ValidatesParams != 0 {
 		ret.F |= Validated
 	}
+
 	return ret
 }
 
@@ -800,6 +811,48 @@ func (fr *frame) useLeaves(site Site, sink string, v Val, depth int, priv bool) 
 		d := v.data()
 		d.Origin = v.Origin
 		fr.facts.Uses = append(fr.facts.Uses, &Use{Site: site, Val: d, Sink: sink, Priv: priv})
+	}
+}
+
+// throwingParse are the schema methods that throw unless their input is valid.
+var throwingParse = map[string]bool{"parse": true, "parseAsync": true, "assert": true, "validateSync": true, "assertType": true}
+
+// asserts applies `Schema.parse(x)` to x itself: the call throws unless x is
+// valid, so whatever follows sees a valid x even when the parsed copy is
+// thrown away. In a helper, a parameter asserted this way is recorded
+// (Facts.Asserted) for callers.
+func (fr *frame) asserts(method string, x *esb.ECall, args []Val) {
+	if !throwingParse[method] || len(x.Args) == 0 || len(args) == 0 {
+		return
+	}
+	if fr.summary && args[0].Params != 0 {
+		fr.facts.Asserted |= args[0].Params &^ args[0].KeyParams
+	}
+	fr.markValidated(x.Args[0], 0)
+}
+
+// markValidated labels the local variables an expression names (directly, or
+// as elements of array and object literals) as validated.
+func (fr *frame) markValidated(e esb.Expr, depth int) {
+	if depth > 3 {
+		return
+	}
+	switch x := e.Data.(type) {
+	case *esb.EIdentifier:
+		if v, ok := fr.env[x.Ref]; ok && (v.Has(Client) || v.Params != 0) {
+			v.F |= Validated
+			fr.env[x.Ref] = v
+		}
+	case *esb.EArray:
+		for _, it := range x.Items {
+			fr.markValidated(it, depth+1)
+		}
+	case *esb.EObject:
+		for _, p := range x.Properties {
+			if p.ValueOrNil.Data != nil {
+				fr.markValidated(p.ValueOrNil, depth+1)
+			}
+		}
 	}
 }
 
@@ -927,6 +980,7 @@ func (fr *frame) pkgCall(callee Val, method string, e *esb.Expr, x *esb.ECall, a
 				return Val{F: Auth | Caller}
 			}
 		case libs.SchemaNS:
+			fr.asserts(p.Path[len(p.Path)-1], x, args)
 			return fr.schemaCall(p.Path[len(p.Path)-1], args)
 		case libs.Verify, libs.RateLimit:
 			return fr.kindCall(callee, ex.Kind, ex.What, e, x, args, st, site)

@@ -14,7 +14,9 @@ type condInfo struct {
 	// hand (typeof, emptiness): an exit on the failing branch is a hand check.
 	checkedRefs []esb.Ref
 	successRefs []esb.Ref
-	gate        bool
+	// successNeg: the condition holds when the safeParse failed (!r.success).
+	successNeg bool
+	gate       bool
 	// role: the gate tests a global role/admin flag.
 	role bool
 	// config: the condition tests only deployment configuration (process.env).
@@ -76,6 +78,7 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 		if x.Op == esb.UnOpNot {
 			in := fr.cond(&x.Value, st)
 			in.pos, in.neg = in.neg, in.pos
+			in.successNeg = !in.successNeg
 			return in
 		}
 	case *esb.EBinary:

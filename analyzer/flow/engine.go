@@ -41,6 +41,7 @@ type Summary struct {
 	SignIn          bool
 	SignInCallback  bool
 	StrParams       uint64 // see Facts.StrTested
+	AssertsParams   uint64 // see Facts.Asserted
 	RateLimit       bool
 	AuthCalls       int
 }
@@ -85,6 +86,8 @@ type state struct {
 	// frame.rejecting); authed is set there for what it does on the way, not
 	// for what it returns.
 	rejecting bool
+	// threw: the path ended by throwing (not returning).
+	threw bool
 }
 
 type frame struct {
@@ -335,7 +338,7 @@ func authTag(k string, authed, anon []Val) string {
 }
 
 func summarize(f *Facts) *Summary {
-	s := &Summary{SignIn: f.SignIn, SignInCallback: f.SignInCallback, StrParams: f.StrTested, RateLimit: f.RateLimited, AuthCalls: len(f.AuthCalls)}
+	s := &Summary{SignIn: f.SignIn, SignInCallback: f.SignInCallback, StrParams: f.StrTested, AssertsParams: f.Asserted, RateLimit: f.RateLimited, AuthCalls: len(f.AuthCalls)}
 	s.Exits = f.NormalExits == 0
 	s.Guard = f.ExitAuthed && f.NormalExits > 0
 	s.PrivGuard = s.Guard && f.ExitPriv
@@ -545,7 +548,7 @@ func (fr *frame) stmt(s *esb.Stmt, st state) state {
 		st.exited = true
 	case *esb.SThrow:
 		fr.eval(&x.Value, &st)
-		st.exited = true
+		st.exited, st.threw = true, true
 	case *esb.SBlock:
 		st = fr.exec(x.Stmts, st)
 	case *esb.SIf:
@@ -667,7 +670,7 @@ func (fr *frame) bindLoopVar(init *esb.Stmt, v Val, st *state) {
 func merge(a, b state) state {
 	switch {
 	case a.exited && b.exited:
-		return state{exited: true, authed: a.authed && b.authed}
+		return state{exited: true, authed: a.authed && b.authed, threw: a.threw && b.threw}
 	case a.exited:
 		return b
 	case b.exited:
@@ -776,6 +779,21 @@ func (fr *frame) ifStmt(x *esb.SIf, st state) state {
 		fr.env = yesEnv
 	case !yes.exited && !no.exited:
 		fr.env = joinEnv(yesEnv, fr.env)
+	}
+	// safeParse, then throw when it failed: in a helper, the parsed parameter
+	// is asserted for callers.
+	if len(c.successRefs) > 0 && fr.summary {
+		failed := no
+		if c.successNeg {
+			failed = yes
+		}
+		if failed.exited && failed.threw {
+			for _, ref := range c.successRefs {
+				if v := fr.env[ref]; v.Has(SafeResult) && v.Params != 0 {
+					fr.facts.Asserted |= v.Params &^ v.KeyParams
+				}
+			}
+		}
 	}
 	// A path that exits when the check fails makes what follows checked.
 	if yes.exited && !no.exited {

@@ -119,7 +119,11 @@ type Facts struct {
 	// StrTested (in a summary): parameters compared with string literals in
 	// conditions (authMode !== "none"); calls passing known strings for them
 	// get a summary specialised to those strings.
-	StrTested    uint64
+	StrTested uint64
+	// Asserted (in a summary): parameters the function validates with a
+	// check that throws unless they are valid (Schema.parse(p), or
+	// safeParse followed by throw on failure).
+	Asserted     uint64
 	RateLimited  bool
 	Handlers     []HandlerCall
 	TypeChecks   map[string]bool // origin roots checked by hand
