@@ -69,6 +69,17 @@ func (fr *frame) dbCall(obj Val, method string, e *esb.Expr, x *esb.ECall, args 
 		fr.authorize(q.IDOrigin, site.Loc)
 		fr.authorize(q.Filter.Origin, site.Loc)
 	}
+	if fr.summary && q.Filter.Has(Caller) {
+		// In a helper: an id from a parameter (a header the wrapper read) that
+		// a query scoped to the caller found is the caller's from here on,
+		// as authorize does for client values in an entry point.
+		for _, ref := range q.idRefs {
+			if v, ok := fr.env[ref]; ok && v.Params != 0 && !v.Has(Caller) {
+				v.F |= Caller
+				fr.env[ref] = v
+			}
+		}
+	}
 	if q.Filter.Has(Caller) && q.Filter.KeyedBy != nil {
 		// A membership query on the parent of a row the client chose
 		// (organizationId read from the survey, checked against the user)
@@ -292,6 +303,9 @@ func (fr *frame) prismaArgs(q *Query, o *esb.EObject, v Val) {
 func (fr *frame) addFilter(q *Query, e esb.Expr, v Val, key string) {
 	d := v.deep()
 	q.Filter = Join(q.Filter, d)
+	if fr.summary {
+		q.idRefs = append(q.idRefs, idRefs(e, key, 0)...)
+	}
 	if d.Params != 0 {
 		q.IDParams |= idParams(e, v, key, 0)
 	}
@@ -539,6 +553,32 @@ var kvKeyMethods = map[string]bool{"get": true, "set": true, "setex": true, "del
 
 // idParams is idOrigin for a summary: which parameters select by an
 // identifier key (a helper's where: { id }).
+// idRefs lists the variables a filter expression uses as identifiers
+// ({ id: accountId }, { accountId }).
+func idRefs(e esb.Expr, key string, depth int) []esb.Ref {
+	if depth > 4 {
+		return nil
+	}
+	switch x := e.Data.(type) {
+	case *esb.EObject:
+		var out []esb.Ref
+		for i := range x.Properties {
+			p := &x.Properties[i]
+			s, ok := p.Key.Data.(*esb.EString)
+			if !ok || p.ValueOrNil.Data == nil {
+				continue
+			}
+			out = append(out, idRefs(p.ValueOrNil, index.String(s.Value), depth+1)...)
+		}
+		return out
+	case *esb.EIdentifier:
+		if idLike(key) {
+			return []esb.Ref{x.Ref}
+		}
+	}
+	return nil
+}
+
 func idParams(e esb.Expr, v Val, key string, depth int) uint64 {
 	if depth > 8 {
 		return 0

@@ -39,6 +39,9 @@ type Query struct {
 	ParentKey    string
 	// Create: the query inserts new records.
 	Create bool
+	// idRefs (in a summary): local variables the filter selects by an
+	// identifier with (where: { id: accountId }).
+	idRefs []esb.Ref
 	// Guards (in a summary): parameters the query's path requires to be
 	// truthy; callers that leave one out never run it.
 	Guards uint64
