@@ -98,6 +98,7 @@ func resultTestedOnly(m *index.Module, loc esb.Loc) bool {
 			if isRefTest(e, ref) {
 				testedUses++
 			}
+			testedUses += cursorUses(m, e, ref)
 			return true
 		},
 		OnStmt: func(s *esb.Stmt) bool {
@@ -111,6 +112,37 @@ func resultTestedOnly(m *index.Module, loc esb.Loc) bool {
 	}
 	walkModule(m, &count)
 	return uses > 0 && testedUses == uses
+}
+
+// cursorOps are query builders' comparison operators (Drizzle and the like).
+var cursorOps = map[string]bool{"gt": true, "gte": true, "lt": true, "lte": true}
+
+// cursorUses counts the fields of ref compared in a query condition: the row
+// the client named only positions a page of another query
+// (gt(chat.createdAt, selectedChat.createdAt)), it is not returned.
+func cursorUses(m *index.Module, e *esb.Expr, ref esb.Ref) int {
+	c, ok := e.Data.(*esb.ECall)
+	if !ok {
+		return 0
+	}
+	name := ""
+	if id, ok := astwalk.IdentRef(c.Target); ok {
+		name = m.SymbolName(id)
+	} else if d, ok := c.Target.Data.(*esb.EDot); ok {
+		name = d.Name
+	}
+	if !cursorOps[name] {
+		return 0
+	}
+	n := 0
+	for _, a := range c.Args {
+		if d, ok := a.Data.(*esb.EDot); ok {
+			if id, ok := astwalk.IdentRef(d.Target); ok && id == ref {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // boundName is the variable of `const x = …` or `const [x] = …`.
