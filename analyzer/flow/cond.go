@@ -79,6 +79,7 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 			in := fr.cond(&x.Value, st)
 			in.pos, in.neg = in.neg, in.pos
 			in.successNeg = !in.successNeg
+			in.constant = -in.constant
 			return in
 		}
 	case *esb.EBinary:
@@ -208,6 +209,12 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 		return fr.cond(&x.Value, st)
 	}
 	v := fr.peek(e, st)
+	switch {
+	case v.Known && v.Truthy && !v.Has(Client):
+		return condInfo{constant: 1}
+	case v.Known && v.Falsy && !v.Has(Client) && !v.MaybeNull:
+		return condInfo{constant: -1}
+	}
 	c.role = v.Has(Role)
 	switch {
 	case v.Any(Auth | Role):

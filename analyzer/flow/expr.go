@@ -35,7 +35,7 @@ func (fr *frame) evalNode(e *esb.Expr, st *state) Val {
 	case *esb.ENull, *esb.EUndefined:
 		return Val{MaybeNull: true}
 	case *esb.EBoolean:
-		return Val{Falsy: !x.Value}
+		return Val{Falsy: !x.Value, Truthy: x.Value}
 	case *esb.EString:
 		return Val{Str: index.String(x.Value), HasStr: true}
 	case *esb.EIdentifier:
@@ -44,6 +44,11 @@ func (fr *frame) evalNode(e *esb.Expr, st *state) Val {
 		return fr.ident(x.Ref)
 	case *esb.EDot:
 		if id, ok := x.Target.Data.(*esb.EDot); ok && id.Name == "env" && isGlobal(fr, id.Target, "process") {
+			if x.Name == "NODE_ENV" {
+				// Deployed code runs with NODE_ENV=production (next build /
+				// next start set it): dev-only branches are not a door.
+				return Val{F: Env, Str: "production", HasStr: true}
+			}
 			return Val{F: Env}
 		}
 		base := fr.eval(&x.Target, st)
@@ -538,7 +543,18 @@ func (fr *frame) binary(e *esb.Expr, x *esb.EBinary, st *state) Val {
 		l := fr.eval(&x.Left, st)
 		r := fr.eval(&x.Right, st)
 		fr.compare(e, l, r)
-		return compareVal(l, r)
+		out := compareVal(l, r)
+		if l.HasStr && r.HasStr && !l.Has(Client) && !r.Has(Client) {
+			// Known strings: a known boolean (isDev = NODE_ENV === "development").
+			eq := x.Op == esb.BinOpStrictEq || x.Op == esb.BinOpLooseEq
+			if (l.Str == r.Str) == eq {
+				out.Truthy = true
+			} else {
+				out.Falsy = true
+			}
+			out.Known = true
+		}
+		return out
 	case esb.BinOpComma:
 		fr.eval(&x.Left, st)
 		return fr.eval(&x.Right, st)

@@ -78,6 +78,11 @@ type Val struct {
 	// AuthTag: for a field of an auth helper's result, the string value it
 	// has exactly when the caller is authenticated ({ status: "ok" }).
 	AuthTag string
+	// Truthy: the value is the literal true, or a comparison of known
+	// strings that holds. Known: it (or Falsy) comes from such a comparison,
+	// which conditions may fold; a variable holding a boolean literal may be
+	// reassigned where the analysis does not follow (in a callback).
+	Truthy, Known bool
 	// Falsy: the value is the literal false (markAuthFields tells `{ ok:
 	// false }` from `{ ok: true }` by it).
 	Falsy bool
@@ -126,6 +131,8 @@ func Join(a, b Val) Val {
 	out.F |= b.F
 	out.MaybeNull = a.MaybeNull || b.MaybeNull
 	out.Falsy = a.Falsy && b.Falsy
+	out.Truthy = (a.Truthy || a.isZero()) && (b.Truthy || b.isZero()) && (a.Truthy || b.Truthy)
+	out.Known = (a.Known || a.isZero()) && (b.Known || b.isZero()) && (a.Known || b.Known) && (out.Truthy || out.Falsy)
 	switch {
 	case a.HasStr && b.HasStr && a.Str == b.Str, a.HasStr && b.isZero():
 	case b.HasStr && a.isZero():
@@ -212,7 +219,7 @@ func Join(a, b Val) Val {
 
 // isZero reports whether v says nothing (the start of a join).
 func (v Val) isZero() bool {
-	return v.F == 0 && v.Params == 0 && v.KeyParams == 0 && v.Obj == nil && v.Fn == nil && v.Pkg == nil && v.Chain == nil && v.Origin == nil && !v.MaybeNull && !v.Falsy && !v.HasStr && v.AuthTag == ""
+	return v.F == 0 && v.Params == 0 && v.KeyParams == 0 && v.Obj == nil && v.Fn == nil && v.Pkg == nil && v.Chain == nil && v.Origin == nil && !v.MaybeNull && !v.Falsy && !v.Truthy && !v.HasStr && v.AuthTag == ""
 }
 
 // data returns the labels that flow from a value into a value derived from it
