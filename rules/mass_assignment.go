@@ -526,7 +526,33 @@ func fmtOffset(n int32) string {
 // authorized: the client value was checked against the caller (a membership
 // query, an owner comparison) before the write.
 func (ma *massCheck) authorized(v *dataShape) bool {
-	return ma.authorizedField(v.field) || (v.origin != "" && ma.authorizedOrigin(v.origin))
+	if ma.authorizedField(v.field) || (v.origin != "" && ma.authorizedOrigin(v.origin)) {
+		return true
+	}
+	// workspace: { connect: { id: workspaceId } }: the relation is set to the
+	// record the ids inside name; authorized when every client one is.
+	for _, rel := range []string{"connect", "connectOrCreate"} {
+		conn := v.keys[rel]
+		if conn == nil || len(conn.keys) == 0 {
+			continue
+		}
+		if rel == "connectOrCreate" {
+			conn = conn.keys["where"]
+			if conn == nil || len(conn.keys) == 0 {
+				continue
+			}
+		}
+		all := true
+		for _, id := range conn.keys {
+			if id != nil && id.client && !ma.authorized(id) {
+				all = false
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
 }
 
 func (ma *massCheck) authorizedOrigin(o string) bool {
@@ -691,7 +717,14 @@ func memberShape(s *dataShape, key string) *dataShape {
 	} else if s.origin != "" {
 		origin = s.origin + "." + key
 	}
-	return &dataShape{client: true, whole: true, validated: s.validated, origin: origin, field: key}
+	out := &dataShape{client: true, whole: true, validated: s.validated, origin: origin, field: key}
+	if s.schema != nil {
+		// parsedInput.data: the field's schema inside the input schema.
+		sch := *s.schema
+		sch.path = append(append([]string(nil), s.schema.path...), key)
+		out.schema = &sch
+	}
+	return out
 }
 
 // shapeOfVal turns what the analysis knows about a parameter into a shape.
@@ -722,6 +755,9 @@ type schemaRef struct {
 	expr esb.Expr
 	// inits resolves local variables of the function the schema appears in.
 	inits map[esb.Ref]esb.Expr
+	// path selects a field's schema inside expr (parsedInput.data under
+	// z.object({ data: ZBranding })).
+	path []string
 }
 
 func (r *schemaRef) text() string {
@@ -787,6 +823,14 @@ func wrapperSchema(w *esb.ECall, m *index.Module) *schemaRef {
 func schemaKeys(r *schemaRef, prog *index.Program, depth int) (map[string]bool, bool) {
 	if r == nil || depth > 12 {
 		return nil, false
+	}
+	if len(r.path) > 0 {
+		f := fieldSchema(&schemaRef{mod: r.mod, expr: r.expr, inits: r.inits}, r.path[0], prog, 0)
+		if f == nil {
+			return nil, false
+		}
+		f.path = r.path[1:]
+		return schemaKeys(f, prog, depth+1)
 	}
 	m := r.mod
 	sub := func(e esb.Expr) (map[string]bool, bool) {
@@ -890,6 +934,66 @@ func schemaKeys(r *schemaRef, prog *index.Program, depth int) (map[string]bool, 
 		}
 	}
 	return nil, false
+}
+
+// fieldSchema finds the schema of one field of an object schema, resolving
+// names like schemaKeys does; nil when it cannot be read statically.
+func fieldSchema(r *schemaRef, key string, prog *index.Program, depth int) *schemaRef {
+	if r == nil || depth > 12 {
+		return nil
+	}
+	m := r.mod
+	sub := func(mm *index.Module, e esb.Expr) *schemaRef {
+		return fieldSchema(&schemaRef{mod: mm, expr: e, inits: r.inits}, key, prog, depth+1)
+	}
+	switch x := r.expr.Data.(type) {
+	case *esb.EIdentifier:
+		if init, ok := r.inits[x.Ref]; ok {
+			return sub(m, init)
+		}
+		if d := m.Decls[x.Ref]; d != nil && d.Init != nil && len(d.Path) == 0 {
+			return sub(m, *d.Init)
+		}
+	case *esb.EImportIdentifier:
+		if imp := m.Imports[x.Ref]; imp != nil && imp.Target.File != "" && imp.Name != "*" {
+			if d := exportedHelperDecl(prog, imp.Target.File, imp.Name); d != nil && d.Init != nil && len(d.Path) == 0 {
+				return sub(helperModule(prog, imp.Target.File), *d.Init)
+			}
+		}
+	case *esb.EObject:
+		for i := range x.Properties {
+			p := &x.Properties[i]
+			if s, ok := p.Key.Data.(*esb.EString); ok && index.String(s.Value) == key && p.ValueOrNil.Data != nil {
+				return &schemaRef{mod: m, expr: p.ValueOrNil, inits: r.inits}
+			}
+		}
+	case *esb.ECall:
+		name := ""
+		var recv *esb.Expr
+		if t, ok := x.Target.Data.(*esb.EDot); ok {
+			name, recv = t.Name, &t.Target
+		}
+		switch name {
+		case "object", "strictObject":
+			if len(x.Args) > 0 {
+				return sub(m, x.Args[0])
+			}
+		case "extend", "merge", "safeExtend":
+			if len(x.Args) > 0 {
+				if f := sub(m, x.Args[0]); f != nil {
+					return f
+				}
+			}
+			if recv != nil {
+				return sub(m, *recv)
+			}
+		case "pick", "omit", "strict", "strip", "partial", "required", "refine", "superRefine", "describe", "readonly", "brand":
+			if recv != nil {
+				return sub(m, *recv)
+			}
+		}
+	}
+	return nil
 }
 
 // schemaShapeKeys reads the keys of a schema's shape literal; spreads of another
