@@ -531,6 +531,13 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 	// workspace } would return the workspace row.
 	var substAs func(v Val, depth int, whole bool) Val
 	substAs = func(v Val, depth int, whole bool) Val {
+		if i := singleParam(v); i >= 0 && i < len(args) && len(args[i].Obj) > 0 {
+			// The parameter itself (ok(data) returns { ok: true, data }): the
+			// object argument, fields and all.
+			out := args[i]
+			out.F |= v.F &^ (Member | DTO)
+			return out
+		}
 		out := v
 		out.Params, out.KeyParams = 0, 0
 		if v.Obj != nil && depth < 4 {
@@ -995,6 +1002,20 @@ func (fr *frame) pkgCall(callee Val, method string, e *esb.Expr, x *esb.ECall, a
 		return fr.builtinCall(Val{}, method, callee, e, x, args, st, site)
 	}
 	return fr.kindCall(callee, ex.Kind, ex.What, e, x, args, st, site)
+}
+
+// singleParam returns i when v is parameter i itself (not one of its fields,
+// not derived from several), or -1.
+func singleParam(v Val) int {
+	if v.Params == 0 || v.Params&(v.Params-1) != 0 || v.KeyParams != 0 || v.Has(Member) || v.Field != "" || v.Obj != nil {
+		return -1
+	}
+	for i := 0; i < 64; i++ {
+		if v.Params == 1<<uint(i) {
+			return i
+		}
+	}
+	return -1
 }
 
 // missingArgs is the mask of the parameters a call leaves out (undefined).
