@@ -721,7 +721,7 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 	}
 	for i, a := range args {
 		if i < 64 && s.SinkParams&(1<<uint(i)) != 0 && (a.Has(Client) || a.Params != 0) {
-			fr.facts.Uses = append(fr.facts.Uses, &Use{Site: site, Val: a, Sink: name + "()"})
+			fr.facts.Uses = append(fr.facts.Uses, &Use{Site: site, Val: a, Sink: name + "()", Priv: st.priv})
 		}
 	}
 	for _, p := range s.AuthzPairs {
