@@ -98,15 +98,23 @@ func (fr *frame) evalNode(e *esb.Expr, st *state) Val {
 		return fr.object(x, st)
 	case *esb.EArray:
 		out := Val{Obj: map[string]Val{}}
+		// The array is validated (or a string list) when every client value in
+		// it is: [...new Set(parsed.ids)] stays as checked as parsed.ids.
+		checked := Validated | Stringly
 		for i := range x.Items {
 			iv := fr.eval(&x.Items[i], st)
-			if sp, ok := x.Items[i].Data.(*esb.ESpread); ok {
-				_ = sp
+			if _, ok := x.Items[i].Data.(*esb.ESpread); ok {
 				iv = element(iv)
 			}
 			out.Obj["["+itoa(i)+"]"] = iv
 			out.Obj["[]"] = Join(out.Obj["[]"], iv)
 			out.F |= iv.F & (Client | Caller | Rows)
+			if iv.Has(Client) {
+				checked &= iv.F
+			}
+		}
+		if out.Has(Client) {
+			out.F |= checked & (Validated | Stringly)
 		}
 		return out
 	case *esb.ESpread:
