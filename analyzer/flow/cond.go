@@ -1,6 +1,8 @@
 package flow
 
 import (
+	"strings"
+
 	esb "github.com/evanw/esbuild/nextguardast"
 
 	"github.com/nextguard/nextguard/analyzer/index"
@@ -57,6 +59,45 @@ func isLiteral(e esb.Expr) bool {
 		return true
 	}
 	return false
+}
+
+// secretField names a column that stores a credential.
+func secretField(name string) bool {
+	n := strings.ToLower(name)
+	return strings.Contains(n, "password") || strings.Contains(n, "secret") || strings.HasSuffix(n, "hashedkey") || n == "pin" || n == "passcode"
+}
+
+// credentialCheck reports whether stored (an expression reading a field of a
+// looked-up row) is a stored secret compared with what the client sent, and
+// marks the lookup that loaded it as part of the check.
+func (fr *frame) credentialCheck(stored, sent Val) bool {
+	in := sent.deep()
+	if !isCredentialCompare(stored, sent) || !(in.Has(Client) || fr.summary && in.Params != 0) || sent.Has(Caller) {
+		return false
+	}
+	loc := stored.FieldOf.Site.Loc
+	q := stored.FieldOf
+	q.Authed = true
+	fr.facts.SecretChecked = true
+	// Holding the record's secret is the right to act on that record.
+	fr.authorize(q.IDOrigin, loc)
+	if q.Filter.Has(Client) {
+		fr.authorize(q.Filter.Origin, loc)
+	}
+	for _, op := range fr.facts.Ops {
+		if op.Site.Loc == q.Site.Loc && op.Site.Mod == q.Site.Mod {
+			op.Authed = true
+		}
+	}
+	return true
+}
+
+// isCredentialCompare: stored is a secret column of a looked-up row and sent
+// something else (the evaluation of the comparison did the rest; by the time
+// the condition is read, the sent value is tied to the caller).
+func isCredentialCompare(stored, sent Val) bool {
+	in := sent.deep()
+	return stored.FieldOf != nil && secretField(stored.FieldName) && sent.FieldOf == nil && (in.Any(Client|Caller) || in.Params != 0)
 }
 
 // knownString is the value of a string literal, or of an expression known to
@@ -123,6 +164,14 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 				l, r = r, l
 			}
 			lv := fr.peek(&l, st)
+			if rv := fr.peek(&r, st); isCredentialCompare(lv, rv) || isCredentialCompare(rv, lv) {
+				// link.password !== password: the caller proves they hold the
+				// secret stored on the record; the lookup that loaded it is
+				// part of that check.
+				c.gate = true
+				c.pos, c.neg = eq, !eq
+				return c
+			}
 			if _, lit := r.Data.(*esb.EString); lit && fr.summary && lv.Params != 0 && !lv.HasStr {
 				fr.facts.StrTested |= lv.Params
 			}

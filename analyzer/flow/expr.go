@@ -425,7 +425,7 @@ func (fr *frame) memberNode(base Val, name string, loc esb.Loc) Val {
 	case base.Has(Rows) || base.KeyedBy != nil || base.KeyParams != 0:
 		// A field of a row is not a row; remember which client value chose it,
 		// also for projected rows (`select: { authorId: true }`).
-		return Val{F: base.F & (Caller | Client | Auth), KeyedBy: base.KeyedBy, KeyParams: base.KeyParams, KeyField: base.KeyField, Params: base.Params &^ base.KeyParams}
+		return Val{F: base.F & (Caller | Client | Auth), KeyedBy: base.KeyedBy, KeyParams: base.KeyParams, KeyField: base.KeyField, Params: base.Params &^ base.KeyParams, FieldOf: base.RowsAt, FieldName: name}
 	case base.Has(Client) && serverSetField[name] && base.Origin != nil && (base.Origin.ID == "req" || base.Origin.ID == "request"):
 		// req.auth / req.user on the request a wrapper passes: set by the app's
 		// middleware from the session, not sent by the client.
@@ -552,6 +552,15 @@ func (fr *frame) binary(e *esb.Expr, x *esb.EBinary, st *state) Val {
 		r := fr.eval(&x.Right, st)
 		fr.compare(e, l, r)
 		out := compareVal(l, r)
+		if fr.credentialCheck(l, r) || fr.credentialCheck(r, l) {
+			// validPassword = password === link.password: true only for a
+			// caller who holds the record's secret.
+			if x.Op == esb.BinOpStrictEq || x.Op == esb.BinOpLooseEq {
+				out.F |= Auth
+			} else {
+				out.F |= AuthErr
+			}
+		}
 		if l.HasStr && r.HasStr && !l.Has(Client) && !r.Has(Client) {
 			// Known strings: a known boolean (isDev = NODE_ENV === "development").
 			eq := x.Op == esb.BinOpStrictEq || x.Op == esb.BinOpLooseEq

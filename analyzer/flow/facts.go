@@ -119,6 +119,9 @@ type Facts struct {
 	// SignInCallback: the entry completes a sign-in begun elsewhere (an OAuth
 	// or magic-link code exchange).
 	SignInCallback bool
+	// SecretChecked: the caller proved they hold a secret stored on a record
+	// (a link password, an OAuth client secret): not a cookie session.
+	SecretChecked bool
 	// StrTested (in a summary): parameters compared with string literals in
 	// conditions (authMode !== "none"); calls passing known strings for them
 	// get a summary specialised to those strings.

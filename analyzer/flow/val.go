@@ -83,6 +83,11 @@ type Val struct {
 	// which conditions may fold; a variable holding a boolean literal may be
 	// reassigned where the analysis does not follow (in a callback).
 	Truthy, Known bool
+	// FieldOf is the query whose row this value is a field of (link.password
+	// of the link the client named).
+	FieldOf *Query
+	// FieldName is the column FieldOf's row was read at.
+	FieldName string
 	// Falsy: the value is the literal false (markAuthFields tells `{ ok:
 	// false }` from `{ ok: true }` by it).
 	Falsy bool
