@@ -594,7 +594,7 @@ func (fr *frame) compare(e *esb.Expr, l, r Val) {
 		// In a helper, a field of a parameter (canViewReport(auth, report):
 		// report.userId) is what the caller passes: a row it loaded by a
 		// client id, or the client value itself.
-		if subj.KeyedBy != nil || subj.KeyParams != 0 || subj.Has(Client) && subj.Origin != nil || fr.summary && subj.Params != 0 && subj.Params&against.Params == 0 {
+		if subj.KeyedBy != nil || subj.KeyParams != 0 || subj.Has(Client) && subj.Origin != nil || fr.summary && subj.Params != 0 && (subj.Params&against.Params == 0 || subj.Field != "" && against.Field != "" && subj.Field != against.Field) {
 			fr.facts.AuthzPairs = append(fr.facts.AuthzPairs, AuthzPair{Subject: subj, Against: against, Site: fr.site(e.Loc)})
 			if against.Has(Caller) {
 				if subj.KeyedBy != nil {
