@@ -135,7 +135,7 @@ func csrfCookieAuth(f *flow.EntryFacts, sc *csrfScan) string {
 	// A guard helper authenticated the caller; signatures, API keys and bearer
 	// tokens were ruled out by the scan, and the auth sources nextguard knows
 	// read the session cookie.
-	if !sc.verifies && !f.SecretChecked && f.Authenticated() {
+	if !sc.verifies && !f.SecretChecked && f.SessionAuth && f.Authenticated() {
 		return "a session guard"
 	}
 	return ""

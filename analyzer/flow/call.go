@@ -163,6 +163,7 @@ func (fr *frame) call(e *esb.Expr, x *esb.ECall, st *state) Val {
 		return fr.schemaCall(method, args)
 	case callee.Kind == libs.AuthGuard:
 		fr.facts.AuthCalls = append(fr.facts.AuthCalls, &AuthCall{Site: site, Name: fr.calleeText(x.Target), Checked: true})
+		fr.facts.SessionAuth = true
 		st.authed = true
 		return Val{F: Caller | Auth}
 	case callee.Kind == kindAuthz:
@@ -633,6 +634,9 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 	if s.SignInCallback {
 		fr.facts.SignInCallback = true
 	}
+	if s.SessionAuth {
+		fr.facts.SessionAuth = true
+	}
 	if s.RateLimit {
 		fr.facts.RateLimited = true
 	}
@@ -983,6 +987,7 @@ func (fr *frame) pkgCall(callee Val, method string, e *esb.Expr, x *esb.ECall, a
 		case libs.AuthBox:
 			if p.Path[len(p.Path)-1] == "protect" {
 				fr.facts.AuthCalls = append(fr.facts.AuthCalls, &AuthCall{Site: site, Name: "auth.protect", Checked: true})
+				fr.facts.SessionAuth = true
 				st.authed = true
 				return Val{F: Auth | Caller}
 			}
@@ -1032,12 +1037,15 @@ func (fr *frame) kindCall(callee Val, kind libs.Kind, what string, e *esb.Expr, 
 	switch kind {
 	case libs.AuthSource:
 		fr.facts.AuthCalls = append(fr.facts.AuthCalls, &AuthCall{Site: site, Name: name})
+		fr.facts.SessionAuth = true
 		return Val{F: Auth | Caller}
 	case libs.AuthBox:
 		fr.facts.AuthCalls = append(fr.facts.AuthCalls, &AuthCall{Site: site, Name: name})
+		fr.facts.SessionAuth = true
 		return Val{F: AuthBox}
 	case libs.AuthGuard:
 		fr.facts.AuthCalls = append(fr.facts.AuthCalls, &AuthCall{Site: site, Name: name, Checked: true})
+		fr.facts.SessionAuth = true
 		st.authed = true
 		return Val{F: Auth | Caller}
 	case libs.AuthUntrusted:

@@ -102,6 +102,7 @@ func (fr *frame) supabaseAuth(method string, site Site, st *state) Val {
 	switch libs.SupabaseAuthMembers[method] {
 	case libs.AuthBox:
 		fr.facts.AuthCalls = append(fr.facts.AuthCalls, &AuthCall{Site: site, Name: "supabase.auth." + method})
+		fr.facts.SessionAuth = true
 		return Val{F: AuthBox}
 	case libs.AuthUntrusted:
 		fr.facts.Untrusted = append(fr.facts.Untrusted, &AuthCall{Site: site, Name: "supabase.auth." + method})

@@ -41,6 +41,7 @@ type Summary struct {
 	SignIn          bool
 	SignInCallback  bool
 	StrParams       uint64 // see Facts.StrTested
+	SessionAuth     bool   // see Facts.SessionAuth
 	AssertsParams   uint64 // see Facts.Asserted
 	RateLimit       bool
 	AuthCalls       int
@@ -338,7 +339,7 @@ func authTag(k string, authed, anon []Val) string {
 }
 
 func summarize(f *Facts) *Summary {
-	s := &Summary{SignIn: f.SignIn, SignInCallback: f.SignInCallback, StrParams: f.StrTested, AssertsParams: f.Asserted, RateLimit: f.RateLimited, AuthCalls: len(f.AuthCalls)}
+	s := &Summary{SignIn: f.SignIn, SignInCallback: f.SignInCallback, StrParams: f.StrTested, SessionAuth: f.SessionAuth, AssertsParams: f.Asserted, RateLimit: f.RateLimited, AuthCalls: len(f.AuthCalls)}
 	s.Exits = f.NormalExits == 0
 	s.Guard = f.ExitAuthed && f.NormalExits > 0
 	s.PrivGuard = s.Guard && f.ExitPriv

@@ -122,6 +122,9 @@ type Facts struct {
 	// SecretChecked: the caller proved they hold a secret stored on a record
 	// (a link password, an OAuth client secret): not a cookie session.
 	SecretChecked bool
+	// SessionAuth: an auth source that reads the session (cookie) ran: the
+	// caller may be a browser carrying cookies (route-csrf).
+	SessionAuth bool
 	// StrTested (in a summary): parameters compared with string literals in
 	// conditions (authMode !== "none"); calls passing known strings for them
 	// get a summary specialised to those strings.
