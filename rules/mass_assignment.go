@@ -440,8 +440,15 @@ func (ma *massCheck) whole(outer, q *flow.Query, desc string, loc srcPos, s *dat
 	if s.validated && s.schema != nil {
 		if keys, known := schemaKeys(s.schema, ma.prog, 0); known {
 			var bad []string
+			self := ma.selfWrite(outer, s)
 			for k := range keys {
-				if _, sens := massSensitiveKey(k); !sens || after[k] || s.overrides[k] {
+				kind, sens := massSensitiveKey(k)
+				if !sens || after[k] || s.overrides[k] {
+					continue
+				}
+				if kind == "privilege" && !self {
+					// Setting someone else's role (a member, an invite) is an
+					// authorization question, as for a single field.
 					continue
 				}
 				if ma.authorizedField(k) {
