@@ -380,6 +380,9 @@ func summarize(f *Facts) *Summary {
 		site           Site
 		filter, data   uint64
 		caller, client bool
+		// guards: the same query on a path only some callers take
+		// (if (tx) …) is kept apart from the one every caller reaches.
+		guards uint64
 	}
 	seenQ := map[qkey]bool{}
 	for _, q := range f.Queries {
@@ -390,7 +393,7 @@ func summarize(f *Facts) *Summary {
 		for inner.Inner != nil {
 			inner = inner.Inner
 		}
-		k := qkey{inner.Site, q.Filter.Params, q.Data.Params, q.Filter.Has(Caller), q.Filter.Has(Client)}
+		k := qkey{inner.Site, q.Filter.Params, q.Data.Params, q.Filter.Has(Caller), q.Filter.Has(Client), q.Guards}
 		if seenQ[k] {
 			continue
 		}
