@@ -11,6 +11,11 @@ import (
 
 // dbCall handles a method call on a database client, model or query builder.
 func (fr *frame) dbCall(obj Val, method string, e *esb.Expr, x *esb.ECall, args []Val, st *state, site Site) Val {
+	switch method {
+	case "ping", "$connect", "$disconnect", "connect", "disconnect", "quit":
+		// Connection management and liveness probes (redis.ping()) read no data.
+		return Val{}
+	}
 	q := obj.RowsAt
 	if q == nil || method == "then" {
 		if method == "then" && q != nil {
