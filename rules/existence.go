@@ -28,89 +28,76 @@ func existenceOnly(q *flow.Query) bool {
 
 // resultTestedOnly reports whether the value of the call at loc in m is used
 // only as a condition: negated, compared with null, tested by if or ?:, or
-// held in a variable used only in those ways.
+// held in a variable used only in those ways (or as a cursor, see cursorUses).
 func resultTestedOnly(m *index.Module, loc esb.Loc) bool {
-	var call esb.E
+	// The result: `await call`, or the call itself. A parent is visited before
+	// its children, so the await is seen before the call it wraps.
+	var call, result esb.E
 	v := astwalk.Visitor{OnExpr: func(e *esb.Expr) bool {
-		if call == nil && e.Loc == loc {
-			if _, ok := e.Data.(*esb.ECall); ok {
-				call = e.Data
+		if a, ok := e.Data.(*esb.EAwait); ok && a.Value.Loc == loc {
+			if c, ok := a.Value.Data.(*esb.ECall); ok {
+				call, result = c, e.Data
 			}
+		} else if c, ok := e.Data.(*esb.ECall); ok && e.Loc == loc {
+			call, result = c, c
 		}
 		return call == nil
 	}}
-	walkModule(m, &v)
+	v.Parts(m.AST.Parts)
 	if call == nil {
 		return false
 	}
-	// The result: the call, or `await call`.
-	result := call
-	await := astwalk.Visitor{OnExpr: func(e *esb.Expr) bool {
-		if a, ok := e.Data.(*esb.EAwait); ok && a.Value.Data == call {
-			result = e.Data
-		}
-		return true
-	}}
-	walkModule(m, &await)
+	isResult := func(e esb.Expr) bool { return e.Data == result }
 	var holder *esb.Ref
 	tested := false
-	uses := 0
 	find := astwalk.Visitor{
 		OnExpr: func(e *esb.Expr) bool {
-			if truthTest(e, result) {
-				tested = true
-			}
+			tested = tested || truthTest(e, isResult)
 			return true
 		},
 		OnStmt: func(s *esb.Stmt) bool {
-			switch x := s.Data.(type) {
-			case *esb.SIf:
-				if x.Test.Data == result {
-					tested = true
-				}
-			case *esb.SLocal:
+			tested = tested || ifTest(s, isResult)
+			if x, ok := s.Data.(*esb.SLocal); ok {
 				for _, d := range x.Decls {
-					if d.ValueOrNil.Data == nil || d.ValueOrNil.Data != result && d.ValueOrNil.Data != call {
-						continue
-					}
-					if ref, ok := boundName(d.Binding); ok {
-						holder = &ref
+					if d.ValueOrNil.Data != nil && (d.ValueOrNil.Data == result || d.ValueOrNil.Data == call) {
+						if ref, ok := boundName(d.Binding); ok {
+							holder = &ref
+						}
 					}
 				}
 			}
 			return true
 		},
 	}
-	walkModule(m, &find)
-	if tested {
-		return true
-	}
-	if holder == nil {
-		return false
+	find.Parts(m.AST.Parts)
+	if tested || holder == nil {
+		return tested
 	}
 	ref := *holder
-	testedUses := 0
+	isRef := func(e esb.Expr) bool {
+		id, ok := astwalk.IdentRef(e)
+		return ok && id == ref
+	}
+	uses, testedUses := 0, 0
 	count := astwalk.Visitor{
 		OnExpr: func(e *esb.Expr) bool {
-			if id, ok := astwalk.IdentRef(*e); ok && id == ref {
+			if isRef(*e) {
 				uses++
 			}
-			if isRefTest(e, ref) {
+			if truthTest(e, isRef) {
 				testedUses++
 			}
 			testedUses += cursorUses(m, e, ref)
 			return true
 		},
 		OnStmt: func(s *esb.Stmt) bool {
-			if x, ok := s.Data.(*esb.SIf); ok {
-				if id, ok := astwalk.IdentRef(x.Test); ok && id == ref {
-					testedUses++
-				}
+			if ifTest(s, isRef) {
+				testedUses++
 			}
 			return true
 		},
 	}
-	walkModule(m, &count)
+	count.Parts(m.AST.Parts)
 	return uses > 0 && testedUses == uses
 }
 
@@ -160,53 +147,25 @@ func boundName(b esb.Binding) (esb.Ref, bool) {
 	return esb.Ref{}, false
 }
 
-// truthTest reports whether e tests the value whose node is target: `!t`,
+// truthTest reports whether e tests an operand is() accepts: `!t`,
 // `t ? a : b`, `t == null` and the like.
-func truthTest(e *esb.Expr, target esb.E) bool {
+func truthTest(e *esb.Expr, is func(esb.Expr) bool) bool {
 	switch x := e.Data.(type) {
 	case *esb.EUnary:
-		return x.Op == esb.UnOpNot && x.Value.Data == target
+		return x.Op == esb.UnOpNot && is(x.Value)
 	case *esb.EIf:
-		return x.Test.Data == target
+		return is(x.Test)
 	case *esb.EBinary:
 		switch x.Op {
 		case esb.BinOpLooseEq, esb.BinOpLooseNe, esb.BinOpStrictEq, esb.BinOpStrictNe:
-			return x.Left.Data == target && isNullish(x.Right) || x.Right.Data == target && isNullish(x.Left)
+			return is(x.Left) && astwalk.IsNullish(x.Right) || is(x.Right) && astwalk.IsNullish(x.Left)
 		}
 	}
 	return false
 }
 
-// isRefTest is truthTest for a variable.
-func isRefTest(e *esb.Expr, ref esb.Ref) bool {
-	operand := func(o esb.Expr) bool {
-		id, ok := astwalk.IdentRef(o)
-		return ok && id == ref
-	}
-	switch x := e.Data.(type) {
-	case *esb.EUnary:
-		return x.Op == esb.UnOpNot && operand(x.Value)
-	case *esb.EIf:
-		return operand(x.Test)
-	case *esb.EBinary:
-		switch x.Op {
-		case esb.BinOpLooseEq, esb.BinOpLooseNe, esb.BinOpStrictEq, esb.BinOpStrictNe:
-			return operand(x.Left) && isNullish(x.Right) || operand(x.Right) && isNullish(x.Left)
-		}
-	}
-	return false
-}
-
-func isNullish(e esb.Expr) bool {
-	switch e.Data.(type) {
-	case *esb.ENull, *esb.EUndefined:
-		return true
-	}
-	return false
-}
-
-func walkModule(m *index.Module, v *astwalk.Visitor) {
-	for i := range m.AST.Parts {
-		v.Stmts(m.AST.Parts[i].Stmts)
-	}
+// ifTest reports whether s is `if (t)` with is(t).
+func ifTest(s *esb.Stmt, is func(esb.Expr) bool) bool {
+	x, ok := s.Data.(*esb.SIf)
+	return ok && is(x.Test)
 }

@@ -279,9 +279,7 @@ func callsIn(prog *index.Program, m *index.Module, byRel map[string][]*readActio
 		}
 		return true
 	}}
-	for i := range m.AST.Parts {
-		v.Stmts(m.AST.Parts[i].Stmts)
-	}
+	v.Parts(m.AST.Parts)
 
 	out := map[*readAction][]ActionCall{}
 	seen := map[int32]bool{}
@@ -367,9 +365,7 @@ func callsIn(prog *index.Program, m *index.Module, byRel map[string][]*readActio
 		}
 		return true
 	}}
-	for i := range m.AST.Parts {
-		walker.Stmts(m.AST.Parts[i].Stmts)
-	}
+	walker.Parts(m.AST.Parts)
 	// Event handlers by name (handleSearch, onLoadMore) that no JSX attribute
 	// named: passed down to children.
 	var handlers []*index.Func

@@ -14,3 +14,12 @@ func IdentRef(e esb.Expr) (esb.Ref, bool) {
 	}
 	return esb.Ref{}, false
 }
+
+// IsNullish reports whether e is the literal null or undefined.
+func IsNullish(e esb.Expr) bool {
+	switch e.Data.(type) {
+	case *esb.ENull, *esb.EUndefined:
+		return true
+	}
+	return false
+}

@@ -19,6 +19,13 @@ type Visitor struct {
 // Stmts walks a statement list.
 func (v *Visitor) Stmts(stmts []esb.Stmt) { v.stmts(stmts, 0) }
 
+// Parts walks every statement of a module (all of esbuild's parts).
+func (v *Visitor) Parts(parts []esb.Part) {
+	for i := range parts {
+		v.stmts(parts[i].Stmts, 0)
+	}
+}
+
 // Expr walks an expression.
 func (v *Visitor) Expr(e *esb.Expr) { v.expr(e, 0) }
 

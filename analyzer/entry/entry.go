@@ -369,9 +369,7 @@ func inlineActions(m *index.Module) []*Entry {
 		out = append(out, &Entry{Kind: result.KindServerAction, Name: name, Mod: m, Loc: e.Loc, Directive: "inline", Fn: f})
 		return true
 	}
-	for i := range m.AST.Parts {
-		v.Stmts(m.AST.Parts[i].Stmts)
-	}
+	v.Parts(m.AST.Parts)
 	return out
 }
 
@@ -408,9 +406,7 @@ func countBindings(prog *index.Program, mods []*index.Module, entries []*Entry) 
 			}
 			return true
 		}}
-		for i := range m.AST.Parts {
-			v.Stmts(m.AST.Parts[i].Stmts)
-		}
+		v.Parts(m.AST.Parts)
 	}
 }
 

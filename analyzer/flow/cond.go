@@ -5,6 +5,7 @@ import (
 
 	esb "github.com/evanw/esbuild/nextguardast"
 
+	"github.com/nextguard/nextguard/analyzer/astwalk"
 	"github.com/nextguard/nextguard/analyzer/index"
 )
 
@@ -43,14 +44,6 @@ func (fr *frame) peek(e *esb.Expr, st *state) Val {
 	v := fr.eval(e, &s)
 	fr.facts = saved
 	return v
-}
-
-func isNullish(e esb.Expr) bool {
-	switch e.Data.(type) {
-	case *esb.ENull, *esb.EUndefined:
-		return true
-	}
-	return false
 }
 
 func isLiteral(e esb.Expr) bool {
@@ -160,7 +153,7 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 		case esb.BinOpStrictEq, esb.BinOpLooseEq, esb.BinOpStrictNe, esb.BinOpLooseNe:
 			eq := x.Op == esb.BinOpStrictEq || x.Op == esb.BinOpLooseEq
 			l, r := x.Left, x.Right
-			if isNullish(l) || isLiteral(l) {
+			if astwalk.IsNullish(l) || isLiteral(l) {
 				l, r = r, l
 			}
 			lv := fr.peek(&l, st)
@@ -200,7 +193,7 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 				c.checkedRefs = append(c.checkedRefs, fr.clientRefs(&u.Value, st)...)
 				return c
 			}
-			if isNullish(r) {
+			if astwalk.IsNullish(r) {
 				c.role = lv.Has(Role)
 				if lv.Any(Auth | Role) {
 					c.gate = true

@@ -980,9 +980,7 @@ func enclosing(fn *index.Func) *index.Func {
 		}
 		return true
 	}
-	for i := range fn.Mod.AST.Parts {
-		v.Stmts(fn.Mod.AST.Parts[i].Stmts)
-	}
+	v.Parts(fn.Mod.AST.Parts)
 	return best
 }
 
