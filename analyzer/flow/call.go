@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"math/bits"
 	"sort"
 	"strings"
 
@@ -1015,12 +1016,7 @@ func singleParam(v Val) int {
 	if v.Params == 0 || v.Params&(v.Params-1) != 0 || v.KeyParams != 0 || v.Has(Member) || v.Field != "" || v.Obj != nil {
 		return -1
 	}
-	for i := 0; i < 64; i++ {
-		if v.Params == 1<<uint(i) {
-			return i
-		}
-	}
-	return -1
+	return bits.TrailingZeros64(v.Params)
 }
 
 // missingArgs is the mask of the parameters a call leaves out (undefined).

@@ -135,23 +135,27 @@ func Join(a, b Val) Val {
 	out := a
 	out.F |= b.F
 	out.MaybeNull = a.MaybeNull || b.MaybeNull
+	// Facts that must hold of every alternative: a side that says nothing (the
+	// empty start of a join) does not count against them.
+	az, bz := a.isZero(), b.isZero()
+	every := func(x, y bool) bool { return (x || az) && (y || bz) && (x || y) }
 	out.Falsy = a.Falsy && b.Falsy
-	out.Truthy = (a.Truthy || a.isZero()) && (b.Truthy || b.isZero()) && (a.Truthy || b.Truthy)
-	out.Known = (a.Known || a.isZero()) && (b.Known || b.isZero()) && (a.Known || b.Known) && (out.Truthy || out.Falsy)
+	out.Truthy = every(a.Truthy, b.Truthy)
+	out.Known = every(a.Known, b.Known) && (out.Truthy || out.Falsy)
+	out.ErrStatus = every(a.ErrStatus, b.ErrStatus)
+	out.OkMeansAuthed = every(a.OkMeansAuthed, b.OkMeansAuthed)
 	switch {
-	case a.HasStr && b.HasStr && a.Str == b.Str, a.HasStr && b.isZero():
-	case b.HasStr && a.isZero():
+	case a.HasStr && b.HasStr && a.Str == b.Str, a.HasStr && bz:
+	case b.HasStr && az:
 		out.Str, out.HasStr = b.Str, true
 	default:
 		out.Str, out.HasStr = "", false
 	}
-	if a.AuthTag != b.AuthTag && !a.isZero() && !b.isZero() {
+	if a.AuthTag != b.AuthTag && !az && !bz {
 		out.AuthTag = ""
 	} else if out.AuthTag == "" {
 		out.AuthTag = b.AuthTag
 	}
-	out.ErrStatus = (a.ErrStatus || a.isZero()) && (b.ErrStatus || b.isZero()) && (a.ErrStatus || b.ErrStatus)
-	out.OkMeansAuthed = (a.OkMeansAuthed || a.isZero()) && (b.OkMeansAuthed || b.isZero()) && (a.OkMeansAuthed || b.OkMeansAuthed)
 	out.Params |= b.Params
 	out.KeyParams |= b.KeyParams
 	if out.Origin == nil {
