@@ -154,7 +154,19 @@ func (e *Engine) SummarizeFor(fn *index.Func, args []Val) *Summary {
 	if e.busy[fn.Key()] {
 		return s
 	}
-	e.busy[fn.Key()] = true
+	sp := e.analyzeSummary(fn, symbolicParams(fn, consts))
+	if e.Budget > 0 {
+		if e.special == nil {
+			e.special = map[string]*Summary{}
+		}
+		e.special[k] = sp
+	}
+	return sp
+}
+
+// symbolicParams are the parameters a summary is computed with: each one its
+// own Params bit, plus the known strings of a specialised summary.
+func symbolicParams(fn *index.Func, consts map[int]string) []Val {
 	params := make([]Val, len(fn.Args))
 	for i := range params {
 		if i < 64 {
@@ -164,16 +176,25 @@ func (e *Engine) SummarizeFor(fn *index.Func, args []Val) *Summary {
 			params[i].Str, params[i].HasStr = c, true
 		}
 	}
+	return params
+}
+
+// analyzeSummary computes fn's summary from params, marking fn busy so that
+// recursion stops.
+func (e *Engine) analyzeSummary(fn *index.Func, params []Val) *Summary {
+	k := fn.Key()
+	e.busy[k] = true
+	before := e.Budget
 	f := e.Analyze(fn, params, false, true, false)
-	delete(e.busy, fn.Key())
-	sp := summarize(f)
-	if e.Budget > 0 {
-		if e.special == nil {
-			e.special = map[string]*Summary{}
-		}
-		e.special[k] = sp
+	if DebugWork != nil {
+		DebugWork(fn, before-e.Budget)
 	}
-	return sp
+	delete(e.busy, k)
+	s := summarize(f)
+	if DebugSummary != nil {
+		DebugSummary(fn, s)
+	}
+	return s
 }
 
 // Summarize returns the summary of fn, computing it once.
@@ -185,23 +206,7 @@ func (e *Engine) Summarize(fn *index.Func) *Summary {
 	if e.busy[k] {
 		return &Summary{} // recursion: assume nothing until the outer call finishes
 	}
-	e.busy[k] = true
-	params := make([]Val, len(fn.Args))
-	for i := range params {
-		if i < 64 {
-			params[i] = Val{Params: 1 << uint(i)}
-		}
-	}
-	before := e.Budget
-	f := e.Analyze(fn, params, false, true, false)
-	if DebugWork != nil {
-		DebugWork(fn, before-e.Budget)
-	}
-	delete(e.busy, k)
-	s := summarize(f)
-	if DebugSummary != nil {
-		DebugSummary(fn, s)
-	}
+	s := e.analyzeSummary(fn, symbolicParams(fn, nil))
 	if e.Budget > 0 {
 		// A summary cut short by the work limit is not the function's summary;
 		// recompute it for the next entry point rather than reuse it.
