@@ -843,33 +843,13 @@ func schemaKeys(r *schemaRef, prog *index.Program, depth int) (map[string]bool, 
 	sub := func(e esb.Expr) (map[string]bool, bool) {
 		return schemaKeys(&schemaRef{mod: m, expr: e, inits: r.inits}, prog, depth+1)
 	}
-	switch x := r.expr.Data.(type) {
-	case *esb.EIdentifier:
-		if init, ok := r.inits[x.Ref]; ok {
-			return sub(init)
-		}
-		if d := m.Decls[x.Ref]; d != nil && d.Init != nil && len(d.Path) == 0 {
-			return sub(*d.Init)
-		}
-	case *esb.EImportIdentifier:
-		imp := m.Imports[x.Ref]
-		if imp == nil || imp.Target.File == "" || imp.Name == "*" {
+	if d, isName := schemaDef(r, prog); isName {
+		if d == nil {
 			return nil, false
 		}
-		if d := exportedHelperDecl(prog, imp.Target.File, imp.Name); d != nil && d.Init != nil && len(d.Path) == 0 {
-			mm := helperModule(prog, imp.Target.File)
-			return schemaKeys(&schemaRef{mod: mm, expr: *d.Init}, prog, depth+1)
-		}
-	case *esb.EDot:
-		// A namespace import: schemas.createPost.
-		if t, ok := x.Target.Data.(*esb.EImportIdentifier); ok {
-			if imp := m.Imports[t.Ref]; imp != nil && imp.Name == "*" && imp.Target.File != "" {
-				if d := exportedHelperDecl(prog, imp.Target.File, x.Name); d != nil && d.Init != nil && len(d.Path) == 0 {
-					mm := helperModule(prog, imp.Target.File)
-					return schemaKeys(&schemaRef{mod: mm, expr: *d.Init}, prog, depth+1)
-				}
-			}
-		}
+		return schemaKeys(d, prog, depth+1)
+	}
+	switch x := r.expr.Data.(type) {
 	case *esb.EObject:
 		return schemaShapeKeys(x, sub)
 	case *esb.ECall:
@@ -943,6 +923,44 @@ func schemaKeys(r *schemaRef, prog *index.Program, depth int) (map[string]bool, 
 	return nil, false
 }
 
+// schemaDef follows a name to the schema expression it stands for: a local
+// (the function's own variables, then module declarations), an imported
+// declaration, or a member of a namespace import (schemas.createPost).
+// isName is false when r is not a name; d is nil when the name cannot be
+// followed statically.
+func schemaDef(r *schemaRef, prog *index.Program) (d *schemaRef, isName bool) {
+	m := r.mod
+	switch x := r.expr.Data.(type) {
+	case *esb.EIdentifier:
+		if init, ok := r.inits[x.Ref]; ok {
+			return &schemaRef{mod: m, expr: init, inits: r.inits}, true
+		}
+		if decl := m.Decls[x.Ref]; decl != nil && decl.Init != nil && len(decl.Path) == 0 {
+			return &schemaRef{mod: m, expr: *decl.Init, inits: r.inits}, true
+		}
+		return nil, true
+	case *esb.EImportIdentifier:
+		imp := m.Imports[x.Ref]
+		if imp == nil || imp.Target.File == "" || imp.Name == "*" {
+			return nil, true
+		}
+		if decl := exportedHelperDecl(prog, imp.Target.File, imp.Name); decl != nil && decl.Init != nil && len(decl.Path) == 0 {
+			return &schemaRef{mod: helperModule(prog, imp.Target.File), expr: *decl.Init}, true
+		}
+		return nil, true
+	case *esb.EDot:
+		if t, ok := x.Target.Data.(*esb.EImportIdentifier); ok {
+			if imp := m.Imports[t.Ref]; imp != nil && imp.Name == "*" && imp.Target.File != "" {
+				if decl := exportedHelperDecl(prog, imp.Target.File, x.Name); decl != nil && decl.Init != nil && len(decl.Path) == 0 {
+					return &schemaRef{mod: helperModule(prog, imp.Target.File), expr: *decl.Init}, true
+				}
+				return nil, true
+			}
+		}
+	}
+	return nil, false
+}
+
 // fieldSchema finds the schema of one field of an object schema, resolving
 // names like schemaKeys does; nil when it cannot be read statically.
 func fieldSchema(r *schemaRef, key string, prog *index.Program, depth int) *schemaRef {
@@ -953,20 +971,13 @@ func fieldSchema(r *schemaRef, key string, prog *index.Program, depth int) *sche
 	sub := func(mm *index.Module, e esb.Expr) *schemaRef {
 		return fieldSchema(&schemaRef{mod: mm, expr: e, inits: r.inits}, key, prog, depth+1)
 	}
+	if d, isName := schemaDef(r, prog); isName {
+		if d == nil {
+			return nil
+		}
+		return fieldSchema(d, key, prog, depth+1)
+	}
 	switch x := r.expr.Data.(type) {
-	case *esb.EIdentifier:
-		if init, ok := r.inits[x.Ref]; ok {
-			return sub(m, init)
-		}
-		if d := m.Decls[x.Ref]; d != nil && d.Init != nil && len(d.Path) == 0 {
-			return sub(m, *d.Init)
-		}
-	case *esb.EImportIdentifier:
-		if imp := m.Imports[x.Ref]; imp != nil && imp.Target.File != "" && imp.Name != "*" {
-			if d := exportedHelperDecl(prog, imp.Target.File, imp.Name); d != nil && d.Init != nil && len(d.Path) == 0 {
-				return sub(helperModule(prog, imp.Target.File), *d.Init)
-			}
-		}
 	case *esb.EObject:
 		for i := range x.Properties {
 			p := &x.Properties[i]
