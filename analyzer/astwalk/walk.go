@@ -88,13 +88,7 @@ func (v *Visitor) class(c *esb.Class, d int) {
 		if p.ClassStaticBlock != nil {
 			v.stmts(p.ClassStaticBlock.Block.Stmts, d)
 		}
-		v.expr(&p.Key, d)
-		if p.ValueOrNil.Data != nil {
-			v.expr(&p.ValueOrNil, d)
-		}
-		if p.InitializerOrNil.Data != nil {
-			v.expr(&p.InitializerOrNil, d)
-		}
+		v.prop(p, d)
 	}
 }
 
@@ -206,17 +200,15 @@ func (v *Visitor) exprs(es []esb.Expr, d int) {
 
 func (v *Visitor) props(ps []esb.Property, d int) {
 	for i := range ps {
-		p := &ps[i]
-		if p.Key.Data != nil {
-			v.expr(&p.Key, d)
-		}
-		if p.ValueOrNil.Data != nil {
-			v.expr(&p.ValueOrNil, d)
-		}
-		if p.InitializerOrNil.Data != nil {
-			v.expr(&p.InitializerOrNil, d)
-		}
+		v.prop(&ps[i], d)
 	}
+}
+
+// prop visits a property's key, value and default; expr skips absent parts.
+func (v *Visitor) prop(p *esb.Property, d int) {
+	v.expr(&p.Key, d)
+	v.expr(&p.ValueOrNil, d)
+	v.expr(&p.InitializerOrNil, d)
 }
 
 func (v *Visitor) expr(e *esb.Expr, d int) {

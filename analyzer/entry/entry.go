@@ -256,16 +256,8 @@ func wrapped(e *Entry, m *index.Module, init esb.Expr, prog *index.Program, dept
 		}
 		// `wrap(handler)` where handler is a named function declared elsewhere.
 		for i := len(x.Args) - 1; i >= 0; i-- {
-			if id, ok := x.Args[i].Data.(*esb.EIdentifier); ok {
-				if b := prog.ResolveRef(m, id.Ref); b.Decl != nil && b.Decl.Fn != nil {
-					e.Fn = b.Decl.Fn
-					e.Wrapper = x
-					e.WrapperMod = m
-					return e
-				}
-			}
-			if id, ok := x.Args[i].Data.(*esb.EImportIdentifier); ok {
-				if b := prog.ResolveRef(m, id.Ref); b.Decl != nil && b.Decl.Fn != nil {
+			if ref, ok := astwalk.IdentRef(x.Args[i]); ok {
+				if b := prog.ResolveRef(m, ref); b.Decl != nil && b.Decl.Fn != nil {
 					e.Fn = b.Decl.Fn
 					e.Wrapper = x
 					e.WrapperMod = m
@@ -278,18 +270,9 @@ func wrapped(e *Entry, m *index.Module, init esb.Expr, prog *index.Program, dept
 		e.Wrapper = x
 		e.WrapperMod = m
 		return e
-	case *esb.EIdentifier:
-		if b := prog.ResolveRef(m, x.Ref); b.Decl != nil {
-			if b.Decl.Fn != nil {
-				e.Fn = b.Decl.Fn
-				return e
-			}
-			if b.Decl.Init != nil {
-				return wrapped(e, b.Mod, *b.Decl.Init, prog, depth+1)
-			}
-		}
-	case *esb.EImportIdentifier:
-		if b := prog.ResolveRef(m, x.Ref); b.Decl != nil {
+	case *esb.EIdentifier, *esb.EImportIdentifier:
+		ref, _ := astwalk.IdentRef(init)
+		if b := prog.ResolveRef(m, ref); b.Decl != nil {
 			if b.Decl.Fn != nil {
 				e.Fn = b.Decl.Fn
 				return e
@@ -392,14 +375,11 @@ func countBindings(prog *index.Program, mods []*index.Module, entries []*Entry) 
 			if !ok || dot.Name != "bind" {
 				return true
 			}
-			var b index.Binding
-			switch t := dot.Target.Data.(type) {
-			case *esb.EIdentifier:
-				b = prog.ResolveRef(m, t.Ref)
-			case *esb.EImportIdentifier:
-				b = prog.ResolveRef(m, t.Ref)
+			ref, ok := astwalk.IdentRef(dot.Target)
+			if !ok {
+				return true
 			}
-			if b.Decl != nil && b.Decl.Fn != nil {
+			if b := prog.ResolveRef(m, ref); b.Decl != nil && b.Decl.Fn != nil {
 				if e := byFn[b.Decl.Fn.Key()]; e != nil && len(call.Args)-1 > e.BoundArgs {
 					e.BoundArgs = len(call.Args) - 1
 				}
