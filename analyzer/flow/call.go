@@ -228,11 +228,8 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 					return out
 				}
 			case "NextResponse", "Response":
-				if method == "json" && len(args) > 0 {
-					v := args[0]
-					v.F |= Resp
-					v.ErrStatus = errorStatus(x.Args)
-					return v
+				if method == "json" {
+					return response(args, x.Args)
 				}
 				return Val{F: Resp}
 			}
@@ -906,26 +903,11 @@ func (fr *frame) newExpr(e *esb.Expr, x *esb.ENew, st *state) Val {
 	if id, ok := x.Target.Data.(*esb.EIdentifier); ok {
 		switch fr.mod.SymbolName(id.Ref) {
 		case "Response", "NextResponse":
-			var v Val
-			if len(args) > 0 {
-				v = args[0]
-			}
-			v.F |= Resp
-			v.ErrStatus = errorStatus(x.Args)
-			return v
+			return response(args, x.Args)
 		case "URL", "URLSearchParams", "Request", "Headers":
 			// new URL(req.url).searchParams: still the client's data.
 			return unionData(args)
 		}
-	}
-	if callee.Pkg != nil && len(callee.Pkg.Path) > 0 && strings.HasPrefix(callee.Pkg.Spec, "next/server") && callee.Pkg.Path[0] == "NextResponse" {
-		var v Val
-		if len(args) > 0 {
-			v = args[0]
-		}
-		v.F |= Resp
-		v.ErrStatus = errorStatus(x.Args)
-		return v
 	}
 	if callee.Fn != nil {
 		return Val{}
@@ -971,12 +953,10 @@ func (fr *frame) pkgCall(callee Val, method string, e *esb.Expr, x *esb.ECall, a
 		}
 	}
 	if !ok {
-		if strings.HasPrefix(p.Spec, "next/server") && len(p.Path) >= 2 {
-			if p.Path[len(p.Path)-1] == "json" && len(args) > 0 {
-				v := args[0] // NextResponse.json(body): the body is what leaks
-				v.F |= Resp
-				v.ErrStatus = errorStatus(x.Args)
-				return v
+		if path := strings.TrimPrefix(strings.Join(p.Path, "."), "*."); strings.HasPrefix(p.Spec, "next/server") && strings.HasPrefix(path, "NextResponse") {
+			// new NextResponse(body, init) and NextResponse.json(body, init)
+			if path == "NextResponse" || path == "NextResponse.json" {
+				return response(args, x.Args)
 			}
 			return Val{F: Resp} // NextResponse.redirect(), .next(), .rewrite()
 		}
@@ -1223,6 +1203,18 @@ func isHashCompare(name string) bool {
 // handled properties are then removed from args so they do not run twice.
 // errorStatus reports whether a Response constructor's init argument sets an
 // error status: new Response(body, { status: 401 }), Response.json(x, { status: 404 }).
+// response is the Response built from (body, init): the body is what reaches
+// the client, and an error status in init makes it a rejection.
+func response(args []Val, raw []esb.Expr) Val {
+	var v Val
+	if len(args) > 0 {
+		v = args[0]
+	}
+	v.F |= Resp
+	v.ErrStatus = errorStatus(raw)
+	return v
+}
+
 func errorStatus(args []esb.Expr) bool {
 	if len(args) < 2 {
 		return false

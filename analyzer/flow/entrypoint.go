@@ -101,21 +101,13 @@ func (e *Engine) AnalyzeEntry(en *entry.Entry) *EntryFacts {
 				if inv, name := e.innerInvocation(en, params, authed); inv != nil {
 					out.WrapperName += " + " + name
 					authed = authed || inv.Authed
-					for i := range params {
-						if i < len(inv.Args) {
-							params[i] = inv.Args[i]
-						}
-					}
+					copy(params, inv.Args)
 				}
 			}
 		} else if inv, name := e.nestedInvocation(en); inv != nil {
 			out.WrapperName = name
 			authed, priv = inv.Authed, inv.Priv
-			for i := range params {
-				if i < len(inv.Args) {
-					params[i] = inv.Args[i]
-				}
-			}
+			copy(params, inv.Args)
 		} else if inv, name := e.wrapperInvocation(en); inv != nil {
 			out.WrapperName = name
 			authed, priv = inv.Authed, inv.Priv
@@ -127,11 +119,7 @@ func (e *Engine) AnalyzeEntry(en *entry.Entry) *EntryFacts {
 					authed, priv, args = true, allPriv(calls), joinArgs(calls)
 				}
 			}
-			for i := range params {
-				if i < len(args) {
-					params[i] = args[i]
-				}
-			}
+			copy(params, args)
 			for _, a := range inv.Args {
 				if a.Has(Validated) {
 					out.PreValidated = true
@@ -514,11 +502,7 @@ func (e *Engine) nestedInvocation(en *entry.Entry) (*Invocation, string) {
 		}
 		if inv := e.Invocation(b.Decl.Fn, idx, args); inv != nil {
 			authed, priv = inv.Authed, inv.Priv
-			for i := range params {
-				if i < len(inv.Args) {
-					params[i] = inv.Args[i]
-				}
-			}
+			copy(params, inv.Args)
 		}
 	}
 	innerInv, innerName := e.innerInvocation(en, params, authed)
