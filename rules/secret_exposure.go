@@ -194,10 +194,10 @@ func checkPublicSecrets(p *ProjectPass, scan *projectScan) {
 	}
 	for _, name := range order {
 		class := classifyPublicEnv(name)
-		if class == envNotSecret {
+		rs := reads[name]
+		if class == envNotSecret || class == envMaybeSecret && allPublicSlots(rs) {
 			continue
 		}
-		rs := reads[name]
 		sev := result.Error
 		looks := "looks like a secret"
 		if class == envMaybeSecret {
@@ -215,6 +215,16 @@ func checkPublicSecrets(p *ProjectPass, scan *projectScan) {
 		}
 		p.Report(d)
 	}
+}
+
+// allPublicSlots: every read hands the value to a browser-key slot.
+func allPublicSlots(rs []publicRead) bool {
+	for _, r := range rs {
+		if !publicSlot(r.file.Text, int(r.start)) {
+			return false
+		}
+	}
+	return true
 }
 
 // codeTokens calls fn for each identifier-like token that starts with prefix
@@ -939,4 +949,54 @@ func serviceRole(toks []string) bool {
 		}
 	}
 	return false
+}
+
+// publicSlot reports whether the read at start is the value of a property or
+// JSX attribute named for a browser key (`googleMapsApiKey: process.env.X`,
+// `publishableKey={process.env.X}`): the SDK that takes it documents the key
+// as public, whatever the variable is called.
+func publicSlot(text string, start int) bool {
+	i := start
+	for i > 0 && (isIdentByte(text[i-1]) || strings.IndexByte(".[\"'`", text[i-1]) >= 0) {
+		i--
+	}
+	i = skipSpaceBack(text, i)
+	if i > 0 && text[i-1] == '{' {
+		i = skipSpaceBack(text, i-1)
+	}
+	if i == 0 || text[i-1] != ':' && text[i-1] != '=' {
+		return false
+	}
+	if text[i-1] == '=' && i > 1 && strings.IndexByte("=!<>", text[i-2]) >= 0 {
+		return false // a comparison, not an assignment
+	}
+	end := skipSpaceBack(text, i-1)
+	j := end
+	for j > 0 && isIdentByte(text[j-1]) {
+		j--
+	}
+	return j < end && hasToken(identWords(text[j:end]), publicWords)
+}
+
+func skipSpaceBack(text string, i int) int {
+	for i > 0 && (text[i-1] == ' ' || text[i-1] == '\t' || text[i-1] == '\n' || text[i-1] == '\r') {
+		i--
+	}
+	return i
+}
+
+// identWords splits a camelCase or snake_case name into upper-case words:
+// googleMapsApiKey → GOOGLE MAPS API KEY.
+func identWords(name string) []string {
+	var words []string
+	w := 0
+	for i := 1; i <= len(name); i++ {
+		if i == len(name) || name[i] == '_' || name[i] >= 'A' && name[i] <= 'Z' && name[i-1] >= 'a' && name[i-1] <= 'z' {
+			if i > w {
+				words = append(words, strings.ToUpper(strings.Trim(name[w:i], "_")))
+			}
+			w = i
+		}
+	}
+	return words
 }
