@@ -51,6 +51,8 @@ func checkMissingAuth(p *Pass) {
 		b.WriteString(": it calls " + code(f.AuthCalls[0].Name+"()") + " but never checks the result, so anonymous callers get through")
 	case len(f.Untrusted) > 0:
 		b.WriteString(": " + code(f.Untrusted[0].Name+"()") + " only reads the session cookie without verifying it, so it does not prove who the caller is")
+	case f.Gated:
+		b.WriteString(": its action client's middleware rejects some callers, but not on anything known to authenticate them (a recognised auth library, or a function listed in `authSources` or `authGuards` in nextguard.json)")
 	case f.Passthrough:
 		b.WriteString(": its action client's middleware does not reject anonymous callers")
 	}

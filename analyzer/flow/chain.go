@@ -13,8 +13,11 @@ type Chain struct {
 	Lib string // "next-safe-action" | "zsa" | "zsa-procedure"
 	// Authed: every middleware path that reaches the handler is authenticated.
 	Authed bool
-	// Passthrough counts middleware that ran without rejecting anyone.
+	// Passthrough counts middleware that ran without rejecting anyone;
+	// Gated, middleware that rejects some callers, but on nothing known to
+	// authenticate them (a call nextguard cannot see into, like an HTTP API).
 	Passthrough   int
+	Gated         int
 	Ctx           Val
 	Validated     bool
 	BindValidated bool
@@ -76,6 +79,8 @@ func (fr *frame) chainCall(c *Chain, method string, x *esb.ECall, args []Val, st
 		}
 		if authed {
 			n.Authed = true
+		} else if !n.Authed && facts.ThrowsUnauthed {
+			n.Gated++
 		} else if !n.Authed {
 			n.Passthrough++
 		}

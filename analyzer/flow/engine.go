@@ -557,6 +557,7 @@ func (fr *frame) stmt(s *esb.Stmt, st state) state {
 		st.exited = true
 	case *esb.SThrow:
 		fr.eval(&x.Value, &st)
+		fr.facts.ThrowsUnauthed = fr.facts.ThrowsUnauthed || !st.authed
 		st.exited, st.threw = true, true
 	case *esb.SBlock:
 		st = fr.exec(x.Stmts, st)

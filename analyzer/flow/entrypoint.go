@@ -25,8 +25,11 @@ type EntryFacts struct {
 	// PreValidated: a wrapper or builder validated the input with a schema.
 	PreValidated bool
 	Chain        *Chain
-	// Passthrough: the builder had middleware that does not reject anyone.
+	// Passthrough: the builder had middleware that does not reject anyone;
+	// Gated: middleware that rejects some callers on something not known to
+	// authenticate them.
 	Passthrough bool
+	Gated       bool
 	Params      []Val
 	// WrapperName is the wrapper or library the handler was passed to.
 	WrapperName string
@@ -96,6 +99,7 @@ func (e *Engine) AnalyzeEntry(en *entry.Entry) *EntryFacts {
 			authed, priv = c.Authed, c.Priv
 			out.PreValidated = c.Validated
 			out.Passthrough = c.Passthrough > 0 && !c.Authed
+			out.Gated = c.Gated > 0 && !c.Authed
 			params = e.chainParams(en, c)
 			if en.Inner != nil {
 				if inv, name := e.innerInvocation(en, params, authed); inv != nil {

@@ -132,12 +132,16 @@ type Facts struct {
 	// Asserted (in a summary): parameters the function validates with a
 	// check that throws unless they are valid (Schema.parse(p), or
 	// safeParse followed by throw on failure).
-	Asserted     uint64
-	RateLimited  bool
-	Handlers     []HandlerCall
-	TypeChecks   map[string]bool // origin roots checked by hand
-	ParamsAuthed uint64          // params that were gated on by an auth check (authz via params)
-	AuthzPairs   []AuthzPair
+	Asserted    uint64
+	RateLimited bool
+	// ThrowsUnauthed: some path throws while the caller is not authenticated
+	// (a middleware that rejects some callers, perhaps on a check nextguard
+	// cannot see into); a throw for signed-in callers does not count.
+	ThrowsUnauthed bool
+	Handlers       []HandlerCall
+	TypeChecks     map[string]bool // origin roots checked by hand
+	ParamsAuthed   uint64          // params that were gated on by an auth check (authz via params)
+	AuthzPairs     []AuthzPair
 }
 
 // AuthzPair is a check that ties Subject (what is being accessed) to Against
