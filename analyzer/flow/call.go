@@ -175,6 +175,12 @@ func (fr *frame) call(e *esb.Expr, x *esb.ECall, st *state) Val {
 		return Val{}
 	case callee.Pkg != nil && callee.Fn == nil:
 		return fr.pkgCall(callee, method, e, x, args, st, site)
+	case injectedVerifier(obj, callee, fr.calleeText(x.Target), args):
+		// gatewayToken.verifyToken(token) in a helper: the verifier is the
+		// caller's, unseen here; like jwt.verify it throws on a bad token, and
+		// what it returns is the caller's identity.
+		st.authed = true
+		return Val{F: Auth | Caller}
 	case callee.Kind != libs.None && callee.Fn == nil:
 		return fr.kindCall(callee, callee.Kind, callee.What, e, x, args, st, site)
 	case callee.Fn != nil:
@@ -481,7 +487,7 @@ func (fr *frame) callFunc(fn *index.Func, x *esb.ECall, args []Val, st *state, s
 		return cbOut
 	}
 	s := fr.e.SummarizeFor(fn, args)
-	out := Join(fr.apply(s, fn, args, st, site, name), cbOut)
+	out := Join(resolveStatusParam(fr.apply(s, fn, args, st, site, name), s.Ret.StatusParam, x.Args, args), cbOut)
 	for i := range x.Args {
 		if i < 64 && s.AssertsParams&(1<<uint(i)) != 0 {
 			// validateInputs([organizationId, ZId]): the helper throws unless
@@ -538,7 +544,7 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 			return out
 		}
 		out := v
-		out.Params, out.KeyParams = 0, 0
+		out.Params, out.KeyParams, out.StatusParam = 0, 0, 0
 		if v.Obj != nil && depth < 4 {
 			out.Obj = make(map[string]Val, len(v.Obj))
 			for k, f := range v.Obj {
@@ -990,6 +996,17 @@ func (fr *frame) pkgCall(callee Val, method string, e *esb.Expr, x *esb.ECall, a
 	return fr.kindCall(callee, ex.Kind, ex.What, e, x, args, st, site)
 }
 
+// injectedVerifier reports whether a call runs a verification function the
+// function being summarised was handed by its caller (a parameter or a
+// field of one) rather than one the analysis can follow: verifyToken(token).
+func injectedVerifier(obj, callee Val, text string, args []Val) bool {
+	if callee.Fn != nil || callee.Pkg != nil || len(args) == 0 || (callee.Params|obj.Params) == 0 {
+		return false
+	}
+	name := text[strings.LastIndexByte(text, '.')+1:]
+	return strings.HasPrefix(strings.ToLower(name), "verify")
+}
+
 // singleParam returns i when v is parameter i itself (not one of its fields,
 // not derived from several), or -1.
 func singleParam(v Val) int {
@@ -1197,14 +1214,10 @@ func isHashCompare(name string) bool {
 	return strings.HasSuffix(n, "compare") || strings.HasSuffix(n, "comparesync") || strings.HasSuffix(n, "verify")
 }
 
-// runOptionHandlers runs handlers passed in an options object to a project
-// HOF (`authenticatedApiClient({ request, handler: async ({ auth }) => … })`)
-// the way the HOF runs them: after its checks, with what it passes. The
-// handled properties are then removed from args so they do not run twice.
-// errorStatus reports whether a Response constructor's init argument sets an
-// error status: new Response(body, { status: 401 }), Response.json(x, { status: 404 }).
 // response is the Response built from (body, init): the body is what reaches
-// the client, and an error status in init makes it a rejection.
+// the client, and an error status in init makes it a rejection. A status
+// that is a parameter of the function being summarised is left to its
+// callers (resolveStatusParam).
 func response(args []Val, raw []esb.Expr) Val {
 	var v Val
 	if len(args) > 0 {
@@ -1212,9 +1225,34 @@ func response(args []Val, raw []esb.Expr) Val {
 	}
 	v.F |= Resp
 	v.ErrStatus = errorStatus(raw)
+	if len(args) > 1 && !v.ErrStatus {
+		if i := singleParam(args[1].Obj["status"]); i >= 0 {
+			v.StatusParam = i + 1
+		}
+	}
 	return v
 }
 
+// resolveStatusParam decides the status of a Response a helper built from
+// its parameter p (1-based) by what this call passes there:
+// statusResponse(401, "Unauthorized") is an error; a parameter of the
+// function being summarised passes the question on to its callers.
+func resolveStatusParam(out Val, p int, raw []esb.Expr, args []Val) Val {
+	if p == 0 || p > len(raw) || p > len(args) || !out.Has(Resp) {
+		return out
+	}
+	if n, ok := raw[p-1].Data.(*esb.ENumber); ok {
+		out.ErrStatus = out.ErrStatus || n.Value >= 400
+		return out
+	}
+	if i := singleParam(args[p-1]); i >= 0 {
+		out.StatusParam = i + 1
+	}
+	return out
+}
+
+// errorStatus reports whether a Response constructor's init argument sets an
+// error status: new Response(body, { status: 401 }), Response.json(x, { status: 404 }).
 func errorStatus(args []esb.Expr) bool {
 	if len(args) < 2 {
 		return false
@@ -1245,6 +1283,10 @@ func hasHandlerField(v Val) bool {
 	return false
 }
 
+// runOptionHandlers runs handlers passed in an options object to a project
+// HOF (`authenticatedApiClient({ request, handler: async ({ auth }) => … })`)
+// the way the HOF runs them: after its checks, with what it passes. The
+// handled properties are then removed from args so they do not run twice.
 func (fr *frame) runOptionHandlers(hof *index.Func, args []Val, st *state) Val {
 	var out Val
 	for i := range args {

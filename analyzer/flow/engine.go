@@ -322,25 +322,44 @@ func nullOnlyWhenAnonymous(rets []Ret) bool {
 	return truthy > 0 && anon > 0
 }
 
-// authTag returns the string a field holds on every authenticated return and
-// on no anonymous one ({ status: "authenticated" } vs { status: "missing" }),
-// or "".
+// authTag returns the string a field holds on authenticated returns and on no
+// anonymous one ({ status: "authenticated" } vs { status: "missing" }), or
+// "". Every anonymous return must hold a known string. An authenticated
+// caller may still be turned away with a string of its own ({ status:
+// "invalid" } for a verified token of a deactivated user): of several such
+// strings, the tag is the one on the returns that hand out the identity.
 func authTag(k string, authed, anon []Val) string {
-	tag := ""
-	for _, a := range authed {
-		f := a.Obj[k]
-		if !f.HasStr || tag != "" && f.Str != tag {
-			return ""
-		}
-		tag = f.Str
-	}
+	anonStr := map[string]bool{}
 	for _, a := range anon {
 		f := a.Obj[k]
-		if !f.HasStr || f.Str == tag {
+		if !f.HasStr {
 			return ""
 		}
+		anonStr[f.Str] = true
 	}
-	return tag
+	tags := map[string]bool{}   // held by some authenticated return only
+	withID := map[string]bool{} // ... that carries the caller's identity
+	for _, a := range authed {
+		f := a.Obj[k]
+		if !f.HasStr {
+			return ""
+		}
+		if anonStr[f.Str] {
+			continue
+		}
+		tags[f.Str] = true
+		if a.deep().Any(Caller | Auth) {
+			withID[f.Str] = true
+		}
+	}
+	for _, set := range []map[string]bool{tags, withID} {
+		if len(set) == 1 {
+			for t := range set {
+				return t
+			}
+		}
+	}
+	return ""
 }
 
 func summarize(f *Facts) *Summary {

@@ -70,6 +70,10 @@ type Val struct {
 	// OkMeansAuthed: a Response that is an error for every anonymous caller
 	// (an auth wrapper's answer): its `.ok` says the caller was authenticated.
 	OkMeansAuthed bool
+	// StatusParam: a Response whose status is the function's parameter
+	// StatusParam-1 (statusResponse(status, message)): each call's argument
+	// decides whether it is an error.
+	StatusParam int
 	// Str is the value when it is a known string literal (HasStr): options
 	// such as { auth: "both" } and tags such as { status: "ok" } are decided
 	// by it.
@@ -144,6 +148,7 @@ func Join(a, b Val) Val {
 	out.Known = every(a.Known, b.Known) && (out.Truthy || out.Falsy)
 	out.ErrStatus = every(a.ErrStatus, b.ErrStatus)
 	out.OkMeansAuthed = every(a.OkMeansAuthed, b.OkMeansAuthed)
+	out.StatusParam = joinStatusParam(a, b, az, bz)
 	switch {
 	case a.HasStr && b.HasStr && a.Str == b.Str, a.HasStr && bz:
 	case b.HasStr && az:
@@ -229,6 +234,21 @@ func Join(a, b Val) Val {
 // isZero reports whether v says nothing (the start of a join).
 func (v Val) isZero() bool {
 	return v.F == 0 && v.Params == 0 && v.KeyParams == 0 && v.Obj == nil && v.Fn == nil && v.Pkg == nil && v.Chain == nil && v.Origin == nil && !v.MaybeNull && !v.Falsy && !v.Truthy && !v.HasStr && v.AuthTag == ""
+}
+
+// joinStatusParam keeps the parameter that decides the status of every
+// alternative: each either takes its status from it or is an error already.
+func joinStatusParam(a, b Val, az, bz bool) int {
+	errA, errB := a.ErrStatus || az, b.ErrStatus || bz
+	switch pa, pb := a.StatusParam, b.StatusParam; {
+	case pa != 0 && pb != 0 && pa != pb:
+		return 0
+	case pa != 0 && (pb == pa || errB):
+		return pa
+	case pb != 0 && errA:
+		return pb
+	}
+	return 0
 }
 
 // data returns the labels that flow from a value into a value derived from it
