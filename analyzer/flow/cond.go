@@ -27,6 +27,8 @@ type condInfo struct {
 	// secret: the gate checks a shared secret or signature: the caller is a
 	// trusted machine (cron, webhook sender), not a user with own records.
 	secret bool
+	// present (in a summary): parameters whose presence the condition tests.
+	present uint64
 	// constant: the condition is always true (1) or always false (-1) here:
 	// it compares known strings (an option the route passes, auth !== "none").
 	constant int8
@@ -129,7 +131,7 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 				return a
 			}
 			return condInfo{neg: a.neg || b.neg, pos: a.pos && b.pos, gate: a.gate || b.gate, role: a.role || b.role, secret: a.secret || b.secret,
-				checkedRefs: append(a.checkedRefs, b.checkedRefs...), successRefs: append(a.successRefs, b.successRefs...)}
+				checkedRefs: append(a.checkedRefs, b.checkedRefs...), successRefs: append(a.successRefs, b.successRefs...), present: a.present | b.present}
 		case esb.BinOpLogicalAnd:
 			a, b := fr.cond(&x.Left, st), fr.cond(&x.Right, st)
 			switch {
@@ -251,6 +253,9 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 		return fr.cond(&x.Value, st)
 	}
 	v := fr.peek(e, st)
+	if fr.summary && singleParam(v) >= 0 && v.F == 0 {
+		c.present = v.Params
+	}
 	switch {
 	case v.Known && v.Truthy && !v.Has(Client):
 		return condInfo{constant: 1}
@@ -311,6 +316,9 @@ func rootRef(e esb.Expr) (esb.Ref, bool) {
 // afterExitOn applies what an if-statement proved when one branch exits:
 // exitOnTrue is set when the branch taken on a true condition exits.
 func (fr *frame) afterExitOn(c condInfo, exitOnTrue bool) {
+	// `if (!authentication) return { error }`: callers that pass an auth
+	// result get a summary in which this is their auth check.
+	fr.facts.TruthTested |= c.present
 	if c.gate {
 		for _, a := range fr.facts.AuthCalls {
 			a.Checked = true

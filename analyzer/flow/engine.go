@@ -41,6 +41,7 @@ type Summary struct {
 	SignIn          bool
 	SignInCallback  bool
 	StrParams       uint64 // see Facts.StrTested
+	TruthParams     uint64 // see Facts.TruthTested
 	SessionAuth     bool   // see Facts.SessionAuth
 	AssertsParams   uint64 // see Facts.Asserted
 	RateLimit       bool
@@ -133,18 +134,29 @@ const EntryBudget = 400_000
 // `authMode !== "none"` is decided.
 func (e *Engine) SummarizeFor(fn *index.Func, args []Val) *Summary {
 	s := e.Summarize(fn)
-	if s.StrParams == 0 {
+	if s.StrParams == 0 && s.TruthParams == 0 {
 		return s
 	}
 	var key strings.Builder
 	consts := map[int]string{}
+	var authed uint64
 	for i, a := range args {
-		if i < 64 && s.StrParams&(1<<uint(i)) != 0 && a.HasStr && !a.Has(Client) {
+		if i >= 64 {
+			break
+		}
+		bit := uint64(1) << uint(i)
+		if s.StrParams&bit != 0 && a.HasStr && !a.Has(Client) {
 			consts[i] = a.Str
 			fmt.Fprintf(&key, "%d=%q;", i, a.Str)
 		}
+		if s.TruthParams&bit != 0 && a.Has(Auth) {
+			// fetchAndAuthorize(id, authentication): the helper's test of
+			// what it was handed is the caller's auth check.
+			authed |= bit
+			fmt.Fprintf(&key, "%d=auth;", i)
+		}
 	}
-	if len(consts) == 0 {
+	if key.Len() == 0 {
 		return s
 	}
 	k := fmt.Sprintf("%s:%d:%s", fn.Key().File, fn.Key().Pos, key.String())
@@ -154,7 +166,7 @@ func (e *Engine) SummarizeFor(fn *index.Func, args []Val) *Summary {
 	if e.busy[fn.Key()] {
 		return s
 	}
-	sp := e.analyzeSummary(fn, symbolicParams(fn, consts))
+	sp := e.analyzeSummary(fn, symbolicParams(fn, consts, authed))
 	if e.Budget > 0 {
 		if e.special == nil {
 			e.special = map[string]*Summary{}
@@ -165,8 +177,9 @@ func (e *Engine) SummarizeFor(fn *index.Func, args []Val) *Summary {
 }
 
 // symbolicParams are the parameters a summary is computed with: each one its
-// own Params bit, plus the known strings of a specialised summary.
-func symbolicParams(fn *index.Func, consts map[int]string) []Val {
+// own Params bit, plus the known strings and auth results of a specialised
+// summary.
+func symbolicParams(fn *index.Func, consts map[int]string, authed uint64) []Val {
 	params := make([]Val, len(fn.Args))
 	for i := range params {
 		if i < 64 {
@@ -174,6 +187,9 @@ func symbolicParams(fn *index.Func, consts map[int]string) []Val {
 		}
 		if c, ok := consts[i]; ok {
 			params[i].Str, params[i].HasStr = c, true
+		}
+		if i < 64 && authed&(1<<uint(i)) != 0 {
+			params[i].F |= Auth | Caller
 		}
 	}
 	return params
@@ -206,7 +222,7 @@ func (e *Engine) Summarize(fn *index.Func) *Summary {
 	if e.busy[k] {
 		return &Summary{} // recursion: assume nothing until the outer call finishes
 	}
-	s := e.analyzeSummary(fn, symbolicParams(fn, nil))
+	s := e.analyzeSummary(fn, symbolicParams(fn, nil, 0))
 	if e.Budget > 0 {
 		// A summary cut short by the work limit is not the function's summary;
 		// recompute it for the next entry point rather than reuse it.
@@ -216,11 +232,12 @@ func (e *Engine) Summarize(fn *index.Func) *Summary {
 }
 
 // markAuthFields labels the fields of a returned object that tell an
-// authenticated caller from an anonymous one: set only on the paths that
-// rejected the caller (`{ error: () => unauthorized() }`, null otherwise) is
-// AuthErr; set only on the authenticated paths (`{ auth: { user } }`, null
-// otherwise) is Auth. Callers then gate on `if (error) return error()` or
-// `if (!auth) …` as on the auth result itself.
+// authenticated caller from an anonymous one: set on every path that
+// rejected an anonymous caller (`{ error: () => unauthorized() }`) and unset
+// on some authenticated one is AuthErr, though an authenticated caller may
+// get an error too (`{ error: notFound }`); set only on authenticated paths
+// (`{ auth: { user } }`, null otherwise) is Auth. Callers then gate on
+// `if (error) return error()` or `if (!auth) …` as on the auth result itself.
 func markAuthFields(ret *Val, rets []Ret) {
 	if len(ret.Obj) == 0 || len(rets) < 2 {
 		return
@@ -250,10 +267,12 @@ func markAuthFields(ret *Val, rets []Ret) {
 			onlyAnon = onlyAnon && set(a, k)
 			onlyAuthed = onlyAuthed && !set(a, k)
 		}
+		someAuthedUnset := false
 		for _, a := range authed {
-			onlyAnon = onlyAnon && !set(a, k)
+			someAuthedUnset = someAuthedUnset || !set(a, k)
 			onlyAuthed = onlyAuthed && set(a, k)
 		}
+		onlyAnon = onlyAnon && someAuthedUnset
 		switch {
 		case onlyAnon:
 			v.F |= AuthErr
@@ -363,7 +382,7 @@ func authTag(k string, authed, anon []Val) string {
 }
 
 func summarize(f *Facts) *Summary {
-	s := &Summary{SignIn: f.SignIn, SignInCallback: f.SignInCallback, StrParams: f.StrTested, SessionAuth: f.SessionAuth, AssertsParams: f.Asserted, RateLimit: f.RateLimited, AuthCalls: len(f.AuthCalls)}
+	s := &Summary{SignIn: f.SignIn, SignInCallback: f.SignInCallback, StrParams: f.StrTested, TruthParams: f.TruthTested, SessionAuth: f.SessionAuth, AssertsParams: f.Asserted, RateLimit: f.RateLimited, AuthCalls: len(f.AuthCalls)}
 	s.Exits = f.NormalExits == 0
 	s.Guard = f.ExitAuthed && f.NormalExits > 0
 	s.PrivGuard = s.Guard && f.ExitPriv

@@ -129,6 +129,10 @@ type Facts struct {
 	// conditions (authMode !== "none"); calls passing known strings for them
 	// get a summary specialised to those strings.
 	StrTested uint64
+	// TruthTested (in a summary): parameters whose presence a condition
+	// tests (`if (!authentication) return { error }`); calls passing an auth
+	// result for them get a summary specialised to it.
+	TruthTested uint64
 	// Asserted (in a summary): parameters the function validates with a
 	// check that throws unless they are valid (Schema.parse(p), or
 	// safeParse followed by throw on failure).
