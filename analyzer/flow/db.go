@@ -15,6 +15,11 @@ func (fr *frame) dbCall(obj Val, method string, e *esb.Expr, x *esb.ECall, args 
 	case "ping", "$connect", "$disconnect", "connect", "disconnect", "quit":
 		// Connection management and liveness probes (redis.ping()) read no data.
 		return Val{}
+	case "$extends":
+		// new PrismaClient().$extends(ext): the same client, with extensions.
+		if obj.RowsAt == nil {
+			return Val{F: obj.F & (DB | RLS), Model: obj.Model, Kind: obj.Kind}
+		}
 	}
 	q := obj.RowsAt
 	if q == nil || method == "then" {
