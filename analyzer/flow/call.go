@@ -1123,6 +1123,8 @@ func (fr *frame) kindCall(callee Val, kind libs.Kind, what string, e *esb.Expr, 
 		return Val{Chain: newChain(callee.Pkg)}
 	case libs.ORMHelper:
 		return unionData(args)
+	case libs.EnvObject:
+		return Val{F: Env, Kind: libs.EnvObject}
 	case libs.Identity:
 		for _, a := range args {
 			if a.Fn != nil {

@@ -44,14 +44,12 @@ func (fr *frame) evalNode(e *esb.Expr, st *state) Val {
 		return fr.ident(x.Ref)
 	case *esb.EDot:
 		if id, ok := x.Target.Data.(*esb.EDot); ok && id.Name == "env" && isGlobal(fr, id.Target, "process") {
-			if x.Name == "NODE_ENV" {
-				// Deployed code runs with NODE_ENV=production (next build /
-				// next start set it): dev-only branches are not a door.
-				return Val{F: Env, Str: "production", HasStr: true}
-			}
-			return Val{F: Env}
+			return envVar(x.Name)
 		}
 		base := fr.eval(&x.Target, st)
+		if base.Kind == libs.EnvObject {
+			return envVar(x.Name) // env.CRON_SECRET of t3-env's createEnv
+		}
 		return fr.member(base, x.Name, x.NameLoc)
 	case *esb.EIndex:
 		base := fr.eval(&x.Target, st)
@@ -692,4 +690,14 @@ func hasString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// envVar is process.env[name]: a server secret, or deployment configuration.
+func envVar(name string) Val {
+	if name == "NODE_ENV" {
+		// Deployed code runs with NODE_ENV=production (next build / next
+		// start set it): dev-only branches are not a door.
+		return Val{F: Env, Str: "production", HasStr: true}
+	}
+	return Val{F: Env}
 }

@@ -76,6 +76,9 @@ const (
 	// ORMHelper: query-building helpers whose result is made of their arguments
 	// (drizzle eq/and/or/inArray, Prisma.sql).
 	ORMHelper
+	// EnvObject: builds a typed view of process.env (t3-env createEnv): its
+	// members are deployment configuration and server secrets.
+	EnvObject
 )
 
 // Export describes one package export.
@@ -190,6 +193,7 @@ func init() {
 	// Control flow.
 	add(Exit, "", []string{"next/navigation"}, "redirect", "permanentRedirect", "notFound", "unauthorized", "forbidden")
 	add(Revalidate, "", []string{"next/cache"}, "revalidatePath", "revalidateTag", "updateTag", "refresh")
+	add(EnvObject, "", []string{"@t3-oss/env-nextjs", "@t3-oss/env-core", "@t3-oss/env-nuxt"}, "createEnv")
 	add(Identity, "", []string{"next/cache"}, "unstable_cache")
 	add(Identity, "", []string{"react"}, "cache")
 	add(Identity, "", []string{"lodash", "lodash-es", "lodash/memoize", "memoize-one", "p-memoize", "micro-memoize", "memoizee"}, "memoize", "default")
