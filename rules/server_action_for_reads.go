@@ -69,10 +69,11 @@ var mutationCalls = map[string]bool{"revalidatePath": true, "revalidateTag": tru
 // readOnlyAction says whether an action only reads: it queries the database,
 // every query is a read, every sensitive operation is one of those reads (an
 // operation inside a helper counts only when the helper's query is known), it
-// returns something, and it neither revalidates nor sets cookies.
+// returns something, and it neither revalidates nor sets cookies nor mints
+// (a signed token, a random id: each call gives something new).
 func readOnlyAction(p *Pass) (string, bool) {
 	f := p.Facts
-	if f == nil || f.Facts == nil || p.Entry.Fn == nil || len(f.Queries) == 0 || len(f.Returns) == 0 || f.SignIn || f.SignInCallback {
+	if f == nil || f.Facts == nil || p.Entry.Fn == nil || len(f.Queries) == 0 || len(f.Returns) == 0 || f.SignIn || f.SignInCallback || f.Unread {
 		return "", false
 	}
 	reads := map[esb.Loc]bool{}

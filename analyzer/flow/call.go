@@ -14,6 +14,10 @@ import (
 // Authz marks a configured authorization helper (Val.Kind).
 const kindAuthz libs.Kind = 200
 
+// kindAPIClient: an object the project built with a server secret (an SDK
+// client constructed with an API key); its members are too.
+const kindAPIClient libs.Kind = 201
+
 // configured returns the value a configured name stands for, if any.
 func (e *Engine) configured(name, spec string) Val {
 	match := func(list []string) bool {
@@ -175,6 +179,19 @@ func (fr *frame) call(e *esb.Expr, x *esb.ECall, st *state) Val {
 		return Val{}
 	case callee.Pkg != nil && callee.Fn == nil:
 		return fr.pkgCall(callee, method, e, x, args, st, site)
+	case obj.Kind == kindAPIClient && method != "":
+		if !valueMethods[method] {
+			fr.facts.Unread = true
+		}
+		if !valueMethods[method] && steeredBy(args) {
+			// client.records.delete(id) on a client the project built with an
+			// API key (new HubClient({ apiKey: env.HUB_API_KEY })): a
+			// third-party API call with a server secret, as fetch with one is.
+			// What the SDK does with its arguments is unknown (it may well
+			// validate them), so they are not reported as unvalidated.
+			fr.facts.Ops = append(fr.facts.Ops, &Op{Site: site, Desc: fr.calleeText(x.Target), What: "calls a third-party API with a server secret", Authed: st.authed})
+		}
+		return Val{}
 	case injectedVerifier(obj, callee, fr.calleeText(x.Target), args):
 		// gatewayToken.verifyToken(token) in a helper: the verifier is the
 		// caller's, unseen here; like jwt.verify it throws on a bad token, and
@@ -209,6 +226,10 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 	if method != "" {
 		if id, ok := fr.rootIdent(x.Target); ok {
 			switch id {
+			case "crypto":
+				if method == "randomUUID" || method == "getRandomValues" {
+					fr.facts.Unread = true // the Web Crypto global
+				}
 			case "Object":
 				if method == "assign" && len(args) > 0 {
 					return assignObj(args)
@@ -644,6 +665,9 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 	if s.RateLimit {
 		fr.facts.RateLimited = true
 	}
+	if s.Unread {
+		fr.facts.Unread = true
+	}
 	unauth := s.Unauth
 	if unauth != nil {
 		// The helper's unauthenticated step is a lookup keyed by what the caller
@@ -928,6 +952,11 @@ func (fr *frame) newExpr(e *esb.Expr, x *esb.ENew, st *state) Val {
 		return Val{F: DB, Kind: libs.DBFactory}
 	}
 	if callee.F == 0 && callee.Params == 0 && callee.Pkg == nil {
+		if d := unionData(args); d.Has(Env) && !builtinCtor(fr, x.Target) {
+			// new HubClient({ apiKey: env.HUB_API_KEY }): a client of some API,
+			// holding the server's credentials.
+			return Val{Kind: kindAPIClient}
+		}
 		// new Uint8Array(buf), new Date(x), new TextEncoder(): built from the
 		// arguments.
 		return unionData(args)
@@ -1125,6 +1154,9 @@ func (fr *frame) kindCall(callee Val, kind libs.Kind, what string, e *esb.Expr, 
 		return unionData(args)
 	case libs.EnvObject:
 		return Val{F: Env, Kind: libs.EnvObject}
+	case libs.Mint:
+		fr.facts.Unread = true
+		return Val{}
 	case libs.Identity:
 		for _, a := range args {
 			if a.Fn != nil {
@@ -1359,3 +1391,40 @@ func keyOrigins(v Val, depth int) []*Origin {
 
 // maxInlines bounds how often one closure runs inline in one analysis.
 const maxInlines = 64
+
+// valueMethods are the methods of strings, arrays, numbers and plain objects:
+// calling one on a secret (env.KEY.slice(0, 4)) calls no API.
+var valueMethods = map[string]bool{}
+
+func init() {
+	for _, m := range strings.Fields(`at charAt charCodeAt codePointAt concat endsWith includes indexOf lastIndexOf
+		localeCompare match matchAll normalize padEnd padStart repeat replace replaceAll search slice split startsWith
+		substring substr toLowerCase toUpperCase toLocaleLowerCase toLocaleUpperCase toString trim trimEnd trimStart
+		valueOf every filter find findIndex findLast findLastIndex flat flatMap forEach join keys map reduce reduceRight
+		reverse some sort toSorted toReversed entries values toFixed toPrecision hasOwnProperty toJSON length`) {
+		valueMethods[m] = true
+	}
+}
+
+// steeredBy reports whether a call's arguments carry what the caller of the
+// entry point (or of the function being summarised) chose.
+func steeredBy(args []Val) bool {
+	for _, a := range args {
+		if d := a.deep(); d.Has(Client) || d.Params != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// builtinCtor reports whether a constructor is a JavaScript or Web global
+// (new URL(env.BASE), new TextEncoder()), not an API client's class.
+func builtinCtor(fr *frame, target esb.Expr) bool {
+	name, ok := fr.rootIdent(target)
+	return ok && name != "" && name[0] >= 'A' && name[0] <= 'Z' && jsGlobals[name]
+}
+
+var jsGlobals = map[string]bool{"URL": true, "URLSearchParams": true, "Date": true, "Map": true, "Set": true, "WeakMap": true,
+	"Array": true, "Uint8Array": true, "TextEncoder": true, "TextDecoder": true, "Error": true, "TypeError": true, "RegExp": true,
+	"Headers": true, "Request": true, "Response": true, "FormData": true, "Blob": true, "File": true, "Buffer": true,
+	"Promise": true, "Intl": true, "AbortController": true, "ReadableStream": true, "Proxy": true, "Object": true}

@@ -45,6 +45,7 @@ type Summary struct {
 	SessionAuth     bool   // see Facts.SessionAuth
 	AssertsParams   uint64 // see Facts.Asserted
 	RateLimit       bool
+	Unread          bool // see Facts.Unread
 	AuthCalls       int
 }
 
@@ -382,7 +383,7 @@ func authTag(k string, authed, anon []Val) string {
 }
 
 func summarize(f *Facts) *Summary {
-	s := &Summary{SignIn: f.SignIn, SignInCallback: f.SignInCallback, StrParams: f.StrTested, TruthParams: f.TruthTested, SessionAuth: f.SessionAuth, AssertsParams: f.Asserted, RateLimit: f.RateLimited, AuthCalls: len(f.AuthCalls)}
+	s := &Summary{SignIn: f.SignIn, SignInCallback: f.SignInCallback, StrParams: f.StrTested, TruthParams: f.TruthTested, SessionAuth: f.SessionAuth, AssertsParams: f.Asserted, RateLimit: f.RateLimited, Unread: f.Unread, AuthCalls: len(f.AuthCalls)}
 	s.Exits = f.NormalExits == 0
 	s.Guard = f.ExitAuthed && f.NormalExits > 0
 	s.PrivGuard = s.Guard && f.ExitPriv

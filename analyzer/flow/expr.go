@@ -369,6 +369,8 @@ func (fr *frame) memberNode(base Val, name string, loc esb.Loc) Val {
 		return v
 	case base.Has(Effect):
 		return Val{F: Effect, What: base.What, Kind: base.Kind}
+	case base.Kind == kindAPIClient:
+		return Val{Kind: kindAPIClient} // client.records
 	case base.Has(AuthBox):
 		v := Val{F: Caller, Params: base.Params}
 		switch name {

@@ -138,6 +138,10 @@ type Facts struct {
 	// safeParse followed by throw on failure).
 	Asserted    uint64
 	RateLimited bool
+	// Unread: the function does more than read, even when its queries are
+	// reads: it issues something new (a signed token, a random id) or calls
+	// an API client whose effect is unknown.
+	Unread bool
 	// ThrowsUnauthed: some path throws while the caller is not authenticated
 	// (a middleware that rejects some callers, perhaps on a check nextguard
 	// cannot see into); a throw for signed-in callers does not count.

@@ -79,6 +79,9 @@ const (
 	// EnvObject: builds a typed view of process.env (t3-env createEnv): its
 	// members are deployment configuration and server secrets.
 	EnvObject
+	// Mint: issues something new on every call: a signed token, a random id.
+	// A function that calls it does more than read.
+	Mint
 )
 
 // Export describes one package export.
@@ -193,6 +196,13 @@ func init() {
 	// Control flow.
 	add(Exit, "", []string{"next/navigation"}, "redirect", "permanentRedirect", "notFound", "unauthorized", "forbidden")
 	add(Revalidate, "", []string{"next/cache"}, "revalidatePath", "revalidateTag", "updateTag", "refresh")
+	add(Mint, "", []string{"jsonwebtoken"}, "sign")
+	add(Mint, "", []string{"jose"}, "SignJWT", "EncryptJWT")
+	add(Mint, "", []string{"crypto", "node:crypto"}, "randomUUID", "randomBytes", "randomInt")
+	add(Mint, "", []string{"nanoid"}, "nanoid", "customAlphabet")
+	add(Mint, "", []string{"@paralleldrive/cuid2"}, "createId", "init")
+	add(Mint, "", []string{"cuid"}, "default")
+	add(Mint, "", []string{"uuid"}, "v1", "v4", "v6", "v7")
 	add(EnvObject, "", []string{"@t3-oss/env-nextjs", "@t3-oss/env-core", "@t3-oss/env-nuxt"}, "createEnv")
 	add(Identity, "", []string{"next/cache"}, "unstable_cache")
 	add(Identity, "", []string{"react"}, "cache")
