@@ -3,7 +3,6 @@ package analyzer
 import (
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/nextguard/nextguard/analyzer/discover"
@@ -12,30 +11,19 @@ import (
 )
 
 // loadModels reads the project's Prisma schemas so raw-orm-return can name the
-// sensitive fields a returned row carries. Discovery lists only JS/TS sources,
-// so the conventional schema locations are probed per package.
+// sensitive fields a returned row carries. Discovery listed the schema inputs
+// (.prisma files, prisma.config.*, package.json) during its walk, within the
+// root and without following links out of it, so nothing is searched again.
 func loadModels(proj *discover.Project) (*schema.Schema, []result.Diagnostic) {
 	root := proj.Root
-	var files []string
 	dirs := proj.PackageDirs
 	if len(dirs) == 0 {
 		dirs = []string{"."}
 	}
-	for _, d := range dirs {
-		for _, pat := range []string{"prisma/*.prisma", "prisma/schema/*.prisma", "schema.prisma", "prisma/models/*.prisma", "src/prisma/*.prisma"} {
-			matches, _ := filepath.Glob(filepath.Join(root, filepath.FromSlash(d), filepath.FromSlash(pat)))
-			for _, m := range matches {
-				if rel, err := filepath.Rel(root, m); err == nil && !strings.HasPrefix(rel, "..") {
-					files = append(files, filepath.ToSlash(rel))
-				}
-			}
-		}
-	}
-	sort.Strings(files)
 	read := func(rel string) ([]byte, error) { return os.ReadFile(filepath.Join(root, filepath.FromSlash(rel))) }
 	var parts []*schema.Schema
 	var diags []result.Diagnostic
-	for _, rel := range schema.FindPrismaSchemas(files, read, dirs) {
+	for _, rel := range schema.FindPrismaSchemas(proj.SchemaFiles, read, dirs) {
 		b, err := read(rel)
 		if err != nil || len(b) > 8<<20 {
 			continue

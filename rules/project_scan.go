@@ -14,7 +14,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 
@@ -33,6 +32,7 @@ import (
 type projectScan struct {
 	root        string
 	files       []string // source files, sorted, relative to root
+	schemaFiles []string // discovery's Prisma schema inputs (discover.Project.SchemaFiles)
 	packageDirs []string
 	tsconfigs   []string
 	read        func(string) (*source.File, error)
@@ -104,6 +104,7 @@ func newProjectScan(p *ProjectPass) *projectScan {
 		s.files = append(s.files, f.Rel)
 	}
 	s.tsconfigs = proj.TSConfigs
+	s.schemaFiles = proj.SchemaFiles
 	if len(proj.PackageDirs) > 0 {
 		s.packageDirs = proj.PackageDirs
 	}
@@ -162,18 +163,9 @@ func (s *projectScan) sensitiveFields(model string) (fields []string, known bool
 		return s.fields(model)
 	}
 	s.schemaOnce.Do(func() {
-		var files []string
-		for _, d := range s.packageDirs {
-			for _, pat := range []string{"prisma/*.prisma", "prisma/schema/*.prisma", "schema.prisma", "prisma/models/*.prisma", "src/prisma/*.prisma"} {
-				matches, _ := filepath.Glob(filepath.Join(s.root, filepath.FromSlash(d), filepath.FromSlash(pat)))
-				for _, m := range matches {
-					if rel, err := filepath.Rel(s.root, m); err == nil && !strings.HasPrefix(rel, "..") {
-						files = append(files, filepath.ToSlash(rel))
-					}
-				}
-			}
-		}
-		sort.Strings(files)
+		// The driver always provides fields; this is the stand-alone view's
+		// own discovery (unit tests).
+		files := s.schemaFiles
 		read := func(rel string) ([]byte, error) {
 			f := s.file(rel)
 			if f == nil {

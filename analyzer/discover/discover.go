@@ -66,6 +66,11 @@ type Project struct {
 	Apps        []App  // sorted by Dir
 	PackageDirs []string
 	TSConfigs   []string
+	// SchemaFiles are the inputs of Prisma schema discovery the walk saw,
+	// sorted: every .prisma file, prisma.config.* and package.json, wherever
+	// it is (Include does not narrow them: a schema outside the analysed
+	// folders still describes its models). See schema.FindPrismaSchemas.
+	SchemaFiles []string
 	Diagnostics []result.Diagnostic
 }
 
@@ -100,6 +105,18 @@ func IsSource(name string) bool {
 	}
 	stem := name[:len(name)-len(ext)]
 	return !strings.HasSuffix(stem, ".d")
+}
+
+// SchemaInput reports whether a file name is an input of Prisma schema
+// discovery: a .prisma file, a prisma.config.* or a package.json (which may
+// name the schema in "prisma": {"schema": …}).
+func SchemaInput(name string) bool {
+	switch name {
+	case "package.json", "prisma.config.ts", "prisma.config.mts", "prisma.config.cts",
+		"prisma.config.js", "prisma.config.mjs", "prisma.config.cjs":
+		return true
+	}
+	return strings.HasSuffix(name, ".prisma")
 }
 
 // nextConfigName reports whether name is a Next.js config file.
@@ -139,6 +156,7 @@ type found struct {
 	pkgDirs     []string          // dirs with a package.json
 	nextConfigs map[string]string // dir -> next.config path
 	tsconfigs   []string
+	schemaFiles []string
 }
 
 func (f *found) diag(rel, format string, args ...any) {
@@ -152,6 +170,7 @@ func (w *walker) merge(f *found) {
 	w.diags = append(w.diags, f.diags...)
 	w.pkgDirs = append(w.pkgDirs, f.pkgDirs...)
 	w.tsconfigs = append(w.tsconfigs, f.tsconfigs...)
+	w.schemaFiles = append(w.schemaFiles, f.schemaFiles...)
 	for k := range f.dirs {
 		w.dirs[k] = true
 	}
@@ -205,9 +224,10 @@ func Discover(root string, opts Options) (*Project, error) {
 	w.walk(abs, ".", w.ancestorIgnores())
 	w.wg.Wait()
 
-	p := &Project{Root: abs, Files: w.files, TSConfigs: w.tsconfigs}
+	p := &Project{Root: abs, Files: w.files, TSConfigs: w.tsconfigs, SchemaFiles: w.schemaFiles}
 	sort.Slice(p.Files, func(i, j int) bool { return p.Files[i].Rel < p.Files[j].Rel })
 	sort.Strings(p.TSConfigs)
+	sort.Strings(p.SchemaFiles)
 	w.project(p)
 	sort.SliceStable(w.diags, func(i, j int) bool {
 		a, b := w.diags[i], w.diags[j]
@@ -333,7 +353,7 @@ func interesting(name string) bool {
 	case "package.json", "tsconfig.json", "jsconfig.json":
 		return true
 	}
-	return IsSource(name)
+	return IsSource(name) || SchemaInput(name)
 }
 
 func (w *walker) walk(abs, rel string, ign ignoreStack) {
@@ -395,7 +415,10 @@ func (w *walker) walk(abs, rel string, ign ignoreStack) {
 		if !interesting(name) && !nextConfigName(name) {
 			continue
 		}
-		if ign.ignored(childRel, name, false) || w.excluded(childRel) {
+		// A gitignored or excluded .prisma file (a generated schema) still
+		// describes the models: it is listed in SchemaFiles, and nothing else.
+		skipped := ign.ignored(childRel, name, false) || w.excluded(childRel)
+		if skipped && !strings.HasSuffix(name, ".prisma") {
 			continue
 		}
 		var size int64
@@ -422,11 +445,18 @@ func (w *walker) walk(abs, rel string, ign ignoreStack) {
 			}
 			continue
 		}
+		if skipped {
+			f.schemaFiles = append(f.schemaFiles, childRel)
+			continue
+		}
 		w.file(&f, rel, name, childAbs, childRel, size)
 	}
 }
 
 func (w *walker) file(f *found, dirRel, name, abs, rel string, size int64) {
+	if SchemaInput(name) {
+		f.schemaFiles = append(f.schemaFiles, rel)
+	}
 	switch {
 	case name == "package.json":
 		f.pkgDirs = append(f.pkgDirs, dirRel)

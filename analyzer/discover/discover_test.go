@@ -605,3 +605,48 @@ func TestFIFOConfigFiles(t *testing.T) {
 		t.Fatal("blocked on a FIFO")
 	}
 }
+
+func TestSchemaFiles(t *testing.T) {
+	root := t.TempDir()
+	outside := t.TempDir()
+	writeTree(t, root, map[string]string{
+		".gitignore":                            "generated.prisma\nignored-dir/\n",
+		"package.json":                          `{"prisma":{"schema":"db/schema.prisma"}}`,
+		"db/schema.prisma":                      "x",
+		"prisma/generated.prisma":               "x", // gitignored, still a schema
+		"ignored-dir/x.prisma":                  "x", // inside an ignored directory: not walked
+		"apps/web/package.json":                 `{}`,
+		"apps/web/page.tsx":                     "x",
+		"packages/db/prisma.config.ts":          "x",
+		"packages/db/prisma.config.mjs":         "x",
+		"packages/db/schema/main.prisma":        "x",
+		"packages/db/schema/nested/more.prisma": "x",
+		"packages/db/schema/notes.md":           "x",
+		"node_modules/.prisma/client/x.prisma":  "x",
+		"node_modules/pkg/package.json":         `{}`,
+	})
+	writeTree(t, outside, map[string]string{"shared.prisma": "x", "dir/a.prisma": "x"})
+	for name, target := range map[string]string{
+		"packages/db/schema/link.prisma":  filepath.Join(outside, "shared.prisma"), // outside: not listed
+		"packages/db/schema/linkdir":      filepath.Join(outside, "dir"),           // dir link: not followed
+		"packages/db/schema/alias.prisma": "main.prisma",                           // inside: listed
+	} {
+		if err := os.Symlink(target, filepath.Join(root, filepath.FromSlash(name))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Include narrows the analysed sources, not the schema inputs.
+	p := mustDiscover(t, root, Options{Include: []string{"apps/web"}})
+	want := []string{
+		"apps/web/package.json", "db/schema.prisma", "package.json",
+		"packages/db/prisma.config.mjs", "packages/db/prisma.config.ts",
+		"packages/db/schema/alias.prisma", "packages/db/schema/main.prisma",
+		"packages/db/schema/nested/more.prisma", "prisma/generated.prisma",
+	}
+	if !reflect.DeepEqual(p.SchemaFiles, want) {
+		t.Errorf("schema files:\n got %q\nwant %q", p.SchemaFiles, want)
+	}
+	if got := rels(p); !reflect.DeepEqual(got, []string{"apps/web/page.tsx"}) {
+		t.Errorf("files %q", got)
+	}
+}

@@ -381,19 +381,33 @@ func clip(s string) string {
 
 // FindPrismaSchemas returns the .prisma files that make up the project's
 // schemas: Prisma's default locations (prisma/schema.prisma, schema.prisma, the
-// multi-file prisma/schema/ folder), the path configured in package.json
-// ("prisma": {"schema": …}) or prisma.config.* (schema: "…"), and any .prisma
-// file under a directory named prisma. files lists every file of the project
-// relative to the root with '/' separators; packageDirs are the package
-// directories ("." for the root). The result is sorted and free of duplicates.
+// multi-file prisma/schema/ folder), the path configured in a package.json
+// ("prisma": {"schema": …}) or a prisma.config.* (schema: "…") anywhere in the
+// project, and any .prisma file under a directory named prisma. files lists the
+// project's files relative to the root with '/' separators — at least every
+// .prisma file, prisma.config.* and package.json (discover.Project.SchemaFiles);
+// packageDirs are the package directories ("." for the root). A configured path
+// is resolved against the directory of the file that names it, as Prisma does; a
+// directory means every .prisma file below it (Prisma's multi-file schema). Paths
+// that are absolute or leave the root are ignored, and only listed files are
+// returned, so nothing outside the listed tree is ever named. The result is
+// sorted and free of duplicates.
 func FindPrismaSchemas(files []string, readFile func(string) ([]byte, error), packageDirs []string) []string {
 	have := make(map[string]bool, len(files))
 	for _, f := range files {
 		have[f] = true
 	}
 	set := map[string]bool{}
-	addPath := func(p string) {
-		p = path.Clean(p)
+	// addPath adds the schema a config file at cfg names with p.
+	addPath := func(cfg, p string) {
+		p = strings.ReplaceAll(p, "\\", "/")
+		if p == "" || path.IsAbs(p) || (len(p) > 1 && p[1] == ':') {
+			return // absolute (a container path, C:/…): not this checkout's file
+		}
+		p = path.Join(path.Dir(cfg), p)
+		if p == ".." || strings.HasPrefix(p, "../") {
+			return
+		}
 		if have[p] && strings.HasSuffix(p, ".prisma") {
 			set[p] = true
 			return
@@ -409,12 +423,36 @@ func FindPrismaSchemas(files []string, readFile func(string) ([]byte, error), pa
 			}
 		}
 	}
-	for _, f := range files {
-		if !strings.HasSuffix(f, ".prisma") || inNodeModules(f) {
-			continue
+	// configured reads a package.json or prisma.config.* and adds its schema.
+	done := map[string]bool{}
+	configured := func(f string) {
+		if readFile == nil || done[f] || inNodeModules(f) {
+			return
 		}
-		if underPrisma(f) {
-			set[f] = true
+		done[f] = true
+		b, err := readFile(f)
+		if err != nil || len(b) > 1<<20 {
+			return
+		}
+		var p string
+		if path.Base(f) == "package.json" {
+			p = packageJSONSchema(string(b))
+		} else {
+			p = configSchema(string(b))
+		}
+		if p != "" {
+			addPath(f, p)
+		}
+	}
+	for _, f := range files {
+		switch {
+		case inNodeModules(f):
+		case strings.HasSuffix(f, ".prisma"):
+			if underPrisma(f) {
+				set[f] = true
+			}
+		case isPrismaConfig(path.Base(f)), path.Base(f) == "package.json":
+			configured(f)
 		}
 	}
 	if len(packageDirs) == 0 {
@@ -430,22 +468,11 @@ func FindPrismaSchemas(files []string, readFile func(string) ([]byte, error), pa
 		if have[join("schema.prisma")] {
 			set[join("schema.prisma")] = true
 		}
-		if readFile == nil {
-			continue
-		}
-		if b, err := readFile(join("package.json")); err == nil {
-			if p := packageJSONSchema(string(b)); p != "" {
-				addPath(join(p))
-			}
-		}
-		for _, cfg := range []string{"prisma.config.ts", "prisma.config.mts", "prisma.config.js", "prisma.config.mjs"} {
-			if !have[join(cfg)] {
-				continue
-			}
-			if b, err := readFile(join(cfg)); err == nil {
-				if p := configSchema(string(b)); p != "" {
-					addPath(join(p))
-				}
+		// A caller listing only .prisma files still has its packages' configuration read.
+		configured(join("package.json"))
+		for _, cfg := range prismaConfigNames {
+			if have[join(cfg)] {
+				configured(join(cfg))
 			}
 		}
 	}
@@ -455,6 +482,19 @@ func FindPrismaSchemas(files []string, readFile func(string) ([]byte, error), pa
 	}
 	sort.Strings(out)
 	return out
+}
+
+// prismaConfigNames are the names the Prisma CLI loads its configuration from.
+var prismaConfigNames = []string{"prisma.config.ts", "prisma.config.mts", "prisma.config.cts",
+	"prisma.config.js", "prisma.config.mjs", "prisma.config.cjs"}
+
+func isPrismaConfig(name string) bool {
+	for _, n := range prismaConfigNames {
+		if name == n {
+			return true
+		}
+	}
+	return false
 }
 
 func inNodeModules(f string) bool {
@@ -503,19 +543,47 @@ func packageJSONSchema(text string) string {
 	return ""
 }
 
-// configSchema extracts `schema: "…"` from a prisma.config.ts.
+// configSchema extracts `schema: "…"` from a prisma.config.*: the first
+// `schema` property (a whole word, not in a // comment) whose value is a string
+// literal. `schema: path.join(…)` and other computed values give "".
 func configSchema(text string) string {
-	i := strings.Index(text, "schema:")
-	if i < 0 {
-		return ""
+	for off := 0; ; {
+		i := strings.Index(text[off:], "schema")
+		if i < 0 {
+			return ""
+		}
+		i += off
+		off = i + len("schema")
+		if i > 0 && isIdentByte(text[i-1]) {
+			continue
+		}
+		lineStart := strings.LastIndexByte(text[:i], '\n') + 1
+		if strings.Contains(text[lineStart:i], "//") {
+			continue
+		}
+		v := text[off:]
+		if len(v) > 0 && (v[0] == '"' || v[0] == '\'') && i > 0 && text[i-1] == v[0] {
+			v = v[1:] // a quoted key: "schema": "…"
+		}
+		v = strings.TrimLeft(v, " \t\r\n")
+		if !strings.HasPrefix(v, ":") {
+			continue
+		}
+		v = strings.TrimLeft(v[1:], " \t\r\n")
+		if v == "" || !strings.ContainsRune("\"'`", rune(v[0])) {
+			continue
+		}
+		q := v[0]
+		k := strings.IndexByte(v[1:], q)
+		if k < 0 {
+			return ""
+		}
+		if s := v[1 : k+1]; q != '`' || !strings.Contains(s, "${") {
+			return s
+		}
 	}
-	v := strings.TrimLeft(text[i+len("schema:"):], " \t\r\n")
-	if v == "" || !strings.ContainsRune("\"'`", rune(v[0])) {
-		return ""
-	}
-	q := v[0]
-	if k := strings.IndexByte(v[1:], q); k >= 0 {
-		return v[1 : k+1]
-	}
-	return ""
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c == '$' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }

@@ -316,6 +316,63 @@ func TestFindPrismaSchemas(t *testing.T) {
 	}
 }
 
+// TestFindPrismaSchemasConfigured: configuration anywhere in the project, not
+// only in package directories, names schemas relative to itself (formbricks:
+// packages/database/prisma.config.ts with `schema: "./schema"`, and a root
+// prisma.config.mjs naming the same folder); paths that are absolute or leave
+// the root name nothing.
+func TestFindPrismaSchemasConfigured(t *testing.T) {
+	fsys := memFS{
+		"package.json":                              `{"name":"root","workspaces":["apps/*"]}`,
+		"prisma.config.mjs":                         "// the schema: lives in packages\nexport default { schema: \"packages/database/schema\" }",
+		"packages/database/package.json":            `{"name":"@x/database"}`,
+		"packages/database/prisma.config.ts":        "export default defineConfig({\n  schema: \"./schema\",\n  migrations: { path: \"./migrations\" },\n})",
+		"packages/database/schema/main.prisma":      "",
+		"packages/database/schema/sub/flows.prisma": "",
+		"packages/database/schema/README.md":        "",
+		"packages/legacy/package.json":              `{"prisma": {"seed": "tsx seed.ts", "schema": "db/schema.prisma"}}`,
+		"packages/legacy/db/schema.prisma":          "",
+		"packages/legacy/db/unrelated.prisma":       "",
+		"packages/cjs/prisma.config.cjs":            "module.exports = { 'schema': 'models/main.prisma' }",
+		"packages/cjs/models/main.prisma":           "",
+		"packages/cjs/models/other.prisma":          "",
+		"docker/prisma.config.ts":                   `export default defineConfig({ schema: "/app/db/schema.prisma" })`,
+		"docker/app/db/schema.prisma":               "", // not what the absolute path names
+		"tools/a/prisma.config.ts":                  `export default { schema: "../../../outside/schema.prisma" }`,
+		"tools/b/prisma.config.ts":                  "export default { schema: path.join(__dirname, \"x\"), dbschema: \"nope\" }",
+		"tools/b/x/x.prisma":                        "",
+		"node_modules/pkg/prisma.config.ts":         `export default { schema: "../../packages/cjs/models/other.prisma" }`,
+	}
+	got := FindPrismaSchemas(fsys.files(), fsys.read, []string{"."})
+	want := []string{
+		"packages/cjs/models/main.prisma",
+		"packages/database/schema/main.prisma",
+		"packages/database/schema/sub/flows.prisma",
+		"packages/legacy/db/schema.prisma",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
+
+func TestConfigSchema(t *testing.T) {
+	for in, want := range map[string]string{
+		`export default defineConfig({ schema: "./schema" })`:           "./schema",
+		"export default {\n  schema:\n    'prisma/schema.prisma',\n}":   "prisma/schema.prisma",
+		"export default { \"schema\": `db` }":                           "db",
+		"// schema: \"commented\"\nexport default { schema: \"real\" }": "real",
+		`export default { schemaPath: "x", schema: "y" }`:               "y",
+		"export default { schema: `${dir}/schema` }":                    "",
+		`export default { schema: path.join(__dirname, "schema") }`:     "",
+		`export default { migrations: { path: "m" } }`:                  "",
+		`export default { schema: "unterminated`:                        "",
+	} {
+		if got := configSchema(in); got != want {
+			t.Errorf("configSchema(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func FuzzParsePrisma(f *testing.F) {
 	f.Add(authSchema)
 	f.Add("model A {\n  b B[] @relation(\"x\")\n}\nmodel B {\n a A?\n}\n")
