@@ -689,11 +689,11 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 		fr.facts.Ops = append(fr.facts.Ops, op)
 	}
 	for _, q := range s.Queries {
-		if q.Guards&missingArgs(args) != 0 {
+		if q.Guards&missingArgs(args) != 0 || q.FieldGuards.skippedBy(args) {
 			continue // behind `if (param)` for a parameter this call leaves out
 		}
 		nq := &Query{Site: site, Desc: name + "() → " + q.Desc, Model: q.Model, Write: q.Write, Whole: q.Whole, Projected: q.Projected,
-			RLS: q.RLS, Authed: st.authed || q.Authed, Priv: st.priv || q.Priv, Via: name, Inner: q, Guards: st.guards}
+			RLS: q.RLS, Authed: st.authed || q.Authed, Priv: st.priv || q.Priv, Via: name, Inner: q, Guards: st.guards, FieldGuards: st.fieldGuards}
 		nq.Filter = selector(q.Filter)
 		nq.Data = subst(q.Data, 0)
 		if q.IDOrigin != nil {

@@ -44,7 +44,7 @@ func (fr *frame) dbCall(obj Val, method string, e *esb.Expr, x *esb.ECall, args 
 		if obj.Model == "auth" {
 			return fr.supabaseAuth(method, site, st)
 		}
-		q = &Query{Site: site, Desc: fr.calleeText(x.Target), Model: obj.Model, RLS: obj.Has(RLS), Authed: st.authed, Priv: st.priv, Guards: st.guards}
+		q = &Query{Site: site, Desc: fr.calleeText(x.Target), Model: obj.Model, RLS: obj.Has(RLS), Authed: st.authed, Priv: st.priv, Guards: st.guards, FieldGuards: st.fieldGuards}
 		fr.facts.Queries = append(fr.facts.Queries, q)
 		fr.facts.Ops = append(fr.facts.Ops, &Op{Site: site, Desc: q.Desc, What: "queries the database", Authed: st.authed})
 	} else {

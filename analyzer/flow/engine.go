@@ -2,6 +2,9 @@ package flow
 
 import (
 	"fmt"
+	"math/bits"
+	"sort"
+	"strconv"
 	"strings"
 
 	esb "github.com/evanw/esbuild/nextguardast"
@@ -85,6 +88,9 @@ type state struct {
 	// guards (in a summary): the parameters this path requires to be truthy
 	// (`if (websiteId) { … }`): a caller that does not pass them never runs it.
 	guards uint64
+	// fieldGuards: the same for fields of an options parameter
+	// (`includeBounties && …`).
+	fieldGuards guardSet
 	// rejecting: on the branch that answers an anonymous caller (see
 	// frame.rejecting); authed is set there for what it does on the way, not
 	// for what it returns.
@@ -426,7 +432,8 @@ func summarize(f *Facts) *Summary {
 		caller, client bool
 		// guards: the same query on a path only some callers take
 		// (if (tx) …) is kept apart from the one every caller reaches.
-		guards uint64
+		guards      uint64
+		fieldGuards guardSet
 	}
 	seenQ := map[qkey]bool{}
 	for _, q := range f.Queries {
@@ -437,7 +444,7 @@ func summarize(f *Facts) *Summary {
 		for inner.Inner != nil {
 			inner = inner.Inner
 		}
-		k := qkey{inner.Site, q.Filter.Params, q.Data.Params, q.Filter.Has(Caller), q.Filter.Has(Client), q.Guards}
+		k := qkey{inner.Site, q.Filter.Params, q.Data.Params, q.Filter.Has(Caller), q.Filter.Has(Client), q.Guards, q.FieldGuards}
 		if seenQ[k] {
 			continue
 		}
@@ -725,28 +732,98 @@ func merge(a, b state) state {
 	case b.exited:
 		return a
 	}
-	return state{authed: a.authed && b.authed, priv: a.priv && b.priv, guards: a.guards & b.guards}
+	return state{authed: a.authed && b.authed, priv: a.priv && b.priv, guards: a.guards & b.guards, fieldGuards: a.fieldGuards.and(b.fieldGuards)}
 }
 
 // paramTest recognises, in a summary, a test of a parameter's truthiness:
-// `p` or `!p` with p a parameter itself (not one of its fields).
-func (fr *frame) paramTest(e *esb.Expr) (bit uint64, negated bool, ok bool) {
+// `p` or `!p` with p a parameter itself, or a field destructured from one
+// (`{ includeBounties = false }`: field is "0.includeBounties").
+func (fr *frame) paramTest(e *esb.Expr) (bit uint64, field string, negated bool, ok bool) {
 	if !fr.summary {
-		return 0, false, false
+		return 0, "", false, false
 	}
 	if u, isNot := e.Data.(*esb.EUnary); isNot && u.Op == esb.UnOpNot {
-		bit, _, ok = fr.paramTest(&u.Value)
-		return bit, true, ok
+		bit, field, _, ok = fr.paramTest(&u.Value)
+		return bit, field, true, ok
 	}
 	ref, isID := astwalk.IdentRef(*e)
 	if !isID {
-		return 0, false, false
+		return 0, "", false, false
 	}
 	v, known := fr.env[ref]
-	if !known || v.Has(Member) || v.Params == 0 || v.Params&(v.Params-1) != 0 {
-		return 0, false, false
+	if !known || v.Params == 0 || v.Params&(v.Params-1) != 0 {
+		return 0, "", false, false
 	}
-	return v.Params, false, true
+	if v.Has(Member) || v.Field != "" {
+		if v.Field == "" {
+			return 0, "", false, false
+		}
+		return 0, itoa(bits.TrailingZeros64(v.Params)) + "." + v.Field, false, true
+	}
+	return v.Params, "", false, true
+}
+
+// guard records on st what a path requires of the parameters (see paramTest).
+func (st *state) guard(bit uint64, field string) {
+	st.guards |= bit
+	if field != "" {
+		st.fieldGuards = st.fieldGuards.add(field)
+	}
+}
+
+// guardSet is a set of options fields a path requires to be truthy, each
+// "param.field", kept sorted and newline-terminated so that sets compare
+// as strings.
+type guardSet string
+
+func (g guardSet) has(f string) bool {
+	return strings.Contains("\n"+string(g), "\n"+f+"\n")
+}
+
+func (g guardSet) add(f string) guardSet {
+	if g.has(f) {
+		return g
+	}
+	fs := append(g.list(), f)
+	sort.Strings(fs)
+	return guardSet(strings.Join(fs, "\n") + "\n")
+}
+
+func (g guardSet) list() []string {
+	if g == "" {
+		return nil
+	}
+	return strings.Split(strings.TrimSuffix(string(g), "\n"), "\n")
+}
+
+// and keeps the fields both paths require.
+func (g guardSet) and(o guardSet) guardSet {
+	if g == o {
+		return g
+	}
+	var out guardSet
+	for _, f := range g.list() {
+		if o.has(f) {
+			out = out.add(f)
+		}
+	}
+	return out
+}
+
+// skippedBy reports whether a call leaves out (or passes a literal false
+// for) an options field the path requires: the call never runs that path.
+func (g guardSet) skippedBy(args []Val) bool {
+	for _, f := range g.list() {
+		dot := strings.IndexByte(f, '.')
+		i, err := strconv.Atoi(f[:dot])
+		if err != nil || i >= len(args) || args[i].Obj == nil {
+			continue
+		}
+		if v, ok := args[i].Obj[f[dot+1:]]; !ok || v.Falsy || v.MaybeNull && v.F == 0 && v.Obj == nil && v.Fn == nil {
+			return true
+		}
+	}
+	return false
 }
 
 func (fr *frame) ifStmt(x *esb.SIf, st state) state {
@@ -786,11 +863,11 @@ func (fr *frame) ifStmt(x *esb.SIf, st state) state {
 		// door for anonymous callers in production.
 		yes.authed, yes.priv = true, true
 	}
-	if bit, negated, ok := fr.paramTest(&x.Test); ok {
+	if bit, field, negated, ok := fr.paramTest(&x.Test); ok {
 		if negated {
-			no.guards |= bit
+			no.guard(bit, field)
 		} else {
-			yes.guards |= bit
+			yes.guard(bit, field)
 		}
 	}
 	// Variables are tracked per path: what an exiting branch assigns

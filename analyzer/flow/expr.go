@@ -544,6 +544,9 @@ func (fr *frame) binary(e *esb.Expr, x *esb.EBinary, st *state) Val {
 		if c := fr.cond(&x.Left, st); c.pos {
 			rs.authed = true
 		}
+		if bit, field, negated, ok := fr.paramTest(&x.Left); ok && !negated {
+			rs.guard(bit, field) // includeBounties && { bounties: await … }
+		}
 		r := fr.eval(&x.Right, &rs)
 		out := Join(l, r)
 		return out

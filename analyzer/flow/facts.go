@@ -45,6 +45,8 @@ type Query struct {
 	// Guards (in a summary): parameters the query's path requires to be
 	// truthy; callers that leave one out never run it.
 	Guards uint64
+	// FieldGuards: the same for options fields (see guardSet).
+	FieldGuards guardSet
 	// Included are the relations included whole with the rows
 	// (include: { user: true }), by relation field name.
 	Included []string
