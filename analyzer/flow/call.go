@@ -742,11 +742,22 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 			// organization of the response the client named) ties those rows to
 			// the caller too.
 			for i, a := range args {
-				if i >= 64 || q.Filter.Params&(1<<uint(i)) == 0 {
-					continue
+				if i >= 64 {
+					break
 				}
-				for _, o := range keyOrigins(a, 0) {
-					fr.authorize(o, site.Loc)
+				bit := uint64(1) << uint(i)
+				if q.Filter.Params&bit != 0 {
+					for _, o := range keyOrigins(a, 0) {
+						fr.authorize(o, site.Loc)
+					}
+				}
+				if q.Filter.KeyParams&bit != 0 {
+					// The filter holds a field of the row this argument chose
+					// (ensureDeleteAccess(userId, workspaceId) checks membership
+					// in the workspace's organization): that row is the caller's.
+					for _, o := range clientOrigins(a, 0) {
+						fr.authorize(o, site.Loc)
+					}
 				}
 			}
 		}
