@@ -390,6 +390,13 @@ func (ma *massCheck) selfWrite(outer *flow.Query, s *dataShape) bool {
 		return true
 	}
 	for k, v := range s.keys {
+		if subjectKeyRE.MatchString(k) && v != nil && v.client {
+			// An invite for the email the client names, a membership for the
+			// user it picks: the row is someone else's, whoever authored it.
+			return false
+		}
+	}
+	for k, v := range s.keys {
 		if identityKeyRE.MatchString(k) && (v == nil || !v.client) {
 			return true
 		}
@@ -398,6 +405,9 @@ func (ma *massCheck) selfWrite(outer *flow.Query, s *dataShape) bool {
 }
 
 var identityKeyRE = regexp.MustCompile(`(?i)^(user|owner|author|creator|created_?by)(_?id)?$`)
+
+// subjectKeyRE names the principal a row is about (not who wrote it).
+var subjectKeyRE = regexp.MustCompile(`(?i)^(email|user(_?id)?|member(_?id)?|invitee(_?(id|email))?|acceptor(_?id)?|recipient(_?id)?)$`)
 
 func isNestedWriteKey(k string) bool {
 	switch k {
@@ -913,6 +923,22 @@ func schemaKeys(r *schemaRef, prog *index.Program, depth int) (map[string]bool, 
 				delete(a, k)
 			}
 			return a, true
+		case "union", "discriminatedUnion", "xor":
+			// z.discriminatedUnion("type", [A, B]): an input holds the keys of
+			// the member it matched, so any member's key may be written.
+			if len(x.Args) == 0 {
+				return nil, false
+			}
+			arr, ok := x.Args[len(x.Args)-1].Data.(*esb.EArray)
+			if !ok || len(arr.Items) == 0 {
+				return nil, false
+			}
+			return unionKeys(arr.Items, sub)
+		case "or":
+			if recv == nil || len(x.Args) == 0 {
+				return nil, false
+			}
+			return unionKeys([]esb.Expr{*recv, x.Args[0]}, sub)
 		case "strict", "strip", "partial", "deepPartial", "required", "refine", "superRefine", "describe", "optional",
 			"nullable", "nullish", "default", "readonly", "brand", "check", "meta", "catch":
 			if recv != nil {
@@ -921,6 +947,22 @@ func schemaKeys(r *schemaRef, prog *index.Program, depth int) (map[string]bool, 
 		}
 	}
 	return nil, false
+}
+
+// unionKeys is every key any of the member schemas accepts; unknown when any
+// member's keys are.
+func unionKeys(members []esb.Expr, sub func(esb.Expr) (map[string]bool, bool)) (map[string]bool, bool) {
+	out := map[string]bool{}
+	for _, m := range members {
+		keys, ok := sub(m)
+		if !ok {
+			return nil, false
+		}
+		for k := range keys {
+			out[k] = true
+		}
+	}
+	return out, true
 }
 
 // schemaDef follows a name to the schema expression it stands for: a local
