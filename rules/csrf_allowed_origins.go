@@ -40,8 +40,8 @@ func checkCSRFAllowedOrigins(p *ProjectPass) {
 				continue
 			}
 			cfg, _ := nextconfig.Parse(f)
-			if cfg == nil || !cfg.Found {
-				continue
+			if cfg == nil || !cfg.Found || cfg.StaticExport() {
+				continue // output: "export" serves files only: no Server Actions to forge
 			}
 			for _, o := range cfg.AllowedOrigins() {
 				why, ok := permissiveOrigin(o.Value)

@@ -82,7 +82,7 @@ func Parse(f *source.File) (*Config, []result.Diagnostic) {
 // references are unique per file, so nested scopes cannot collide) and the
 // exported value from the top-level statements.
 func (c *Config) collect() {
-	v := &astwalk.Visitor{
+	decls := &astwalk.Visitor{
 		OnStmt: func(s *esb.Stmt) bool {
 			switch x := s.Data.(type) {
 			case *esb.SLocal:
@@ -99,6 +99,33 @@ func (c *Config) collect() {
 			}
 			return true
 		},
+	}
+	for pi := range c.ast.Parts {
+		decls.Stmts(c.ast.Parts[pi].Stmts)
+	}
+	// Assignments are read as a production build makes them: the branch of
+	// `if (isDev) { nextConfig.experimental = … }` that does not run there
+	// is skipped.
+	var assigns *astwalk.Visitor
+	assigns = &astwalk.Visitor{
+		OnStmt: func(s *esb.Stmt) bool {
+			x, ok := s.Data.(*esb.SIf)
+			if !ok {
+				return true
+			}
+			val, known := c.inProduction(x.Test, 0)
+			if !known {
+				return true
+			}
+			taken := x.NoOrNil
+			if val {
+				taken = x.Yes
+			}
+			if taken.Data != nil {
+				assigns.Stmts([]esb.Stmt{taken})
+			}
+			return false
+		},
 		OnExpr: func(e *esb.Expr) bool {
 			b, ok := e.Data.(*esb.EBinary)
 			if !ok || b.Op != esb.BinOpAssign {
@@ -111,13 +138,83 @@ func (c *Config) collect() {
 		},
 	}
 	for pi := range c.ast.Parts {
-		v.Stmts(c.ast.Parts[pi].Stmts)
+		assigns.Stmts(c.ast.Parts[pi].Stmts)
 	}
 	for pi := range c.ast.Parts {
 		for si := range c.ast.Parts[pi].Stmts {
 			c.exported(&c.ast.Parts[pi].Stmts[si])
 		}
 	}
+}
+
+// inProduction evaluates a condition as a production build sees it:
+// NODE_ENV is "production" there (next build and next start set it), so
+// `isDev = process.env.NODE_ENV !== "production"` is false. known is false
+// for anything else.
+func (c *Config) inProduction(e esb.Expr, depth int) (val, known bool) {
+	if depth > maxDepth {
+		return false, false
+	}
+	switch x := e.Data.(type) {
+	case *esb.EBoolean:
+		return x.Value, true
+	case *esb.EIdentifier:
+		if init, ok := c.decls[x.Ref]; ok {
+			return c.inProduction(init, depth+1)
+		}
+	case *esb.EUnary:
+		if x.Op == esb.UnOpNot {
+			v, ok := c.inProduction(x.Value, depth+1)
+			return !v, ok
+		}
+	case *esb.EBinary:
+		switch x.Op {
+		case esb.BinOpStrictEq, esb.BinOpLooseEq, esb.BinOpStrictNe, esb.BinOpLooseNe:
+			l, lok := c.prodString(x.Left, depth+1)
+			r, rok := c.prodString(x.Right, depth+1)
+			if !lok || !rok {
+				return false, false
+			}
+			eq := x.Op == esb.BinOpStrictEq || x.Op == esb.BinOpLooseEq
+			return (l == r) == eq, true
+		case esb.BinOpLogicalAnd:
+			l, lok := c.inProduction(x.Left, depth+1)
+			r, rok := c.inProduction(x.Right, depth+1)
+			switch {
+			case lok && !l, rok && !r:
+				return false, true
+			case lok && rok:
+				return true, true
+			}
+		case esb.BinOpLogicalOr:
+			l, lok := c.inProduction(x.Left, depth+1)
+			r, rok := c.inProduction(x.Right, depth+1)
+			switch {
+			case lok && l, rok && r:
+				return true, true
+			case lok && rok:
+				return false, true
+			}
+		}
+	}
+	return false, false
+}
+
+// prodString is a string literal, or process.env.NODE_ENV ("production").
+func (c *Config) prodString(e esb.Expr, depth int) (string, bool) {
+	switch x := e.Data.(type) {
+	case *esb.EString:
+		return index.String(x.Value), true
+	case *esb.EDot:
+		if d, ok := x.Target.Data.(*esb.EDot); ok && x.Name == "NODE_ENV" && d.Name == "env" && c.isGlobal(d.Target, "process") {
+			return "production", true
+		}
+	case *esb.EIdentifier:
+		if init, ok := c.decls[x.Ref]; ok && depth < maxDepth {
+			return c.prodString(init, depth+1)
+		}
+	}
+	return "", false
 }
 
 // exported records the value a top-level statement exports as the config.
@@ -216,6 +313,17 @@ func (c *Config) Strings(p ...string) []String {
 	return out
 }
 
+// StaticExport reports whether the config sets output: "export": a static
+// export has no server, so no Server Actions.
+func (c *Config) StaticExport() bool {
+	for _, s := range c.Strings("output") {
+		if s.Value == "export" {
+			return true
+		}
+	}
+	return false
+}
+
 // AllowedOrigins returns the entries of serverActions.allowedOrigins, at the top
 // level and under experimental.
 func (c *Config) AllowedOrigins() []String {
@@ -247,6 +355,11 @@ func (c *Config) strings(e esb.Expr, p string, depth int, emit func(String)) {
 			c.strings(init, p, depth+1, emit)
 		}
 	case *esb.EIf:
+		if val, known := c.inProduction(x.Test, depth+1); known {
+			// isDev ? ["localhost:3000", "*.ngrok.app"] : ["app.example.com"]
+			c.strings(map[bool]esb.Expr{true: x.Yes, false: x.No}[val], p, depth+1, emit)
+			return
+		}
 		c.strings(x.Yes, p, depth+1, emit)
 		c.strings(x.No, p, depth+1, emit)
 	case *esb.EBinary:
