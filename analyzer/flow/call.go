@@ -124,6 +124,8 @@ func (fr *frame) call(e *esb.Expr, x *esb.ECall, st *state) Val {
 	if st.exited {
 		return Val{}
 	}
+	all := method == "all" && fr.isGlobalRoot(x.Target, "Promise")
+	opsBefore, authCallsBefore, authedBefore := len(fr.facts.Ops), len(fr.facts.AuthCalls), st.authed
 	args := make([]Val, len(x.Args))
 	for i := range x.Args {
 		if isFuncLit(x.Args[i]) {
@@ -131,6 +133,9 @@ func (fr *frame) call(e *esb.Expr, x *esb.ECall, st *state) Val {
 			continue
 		}
 		args[i] = fr.eval(&x.Args[i], st)
+	}
+	if all && !authedBefore {
+		fr.concurrentReads(fr.facts.Ops[opsBefore:], len(fr.facts.AuthCalls) > authCallsBefore, st.authed)
 	}
 	site := Site{Mod: fr.mod, Loc: e.Loc, End: x.CloseParenLoc.Start + 1}
 
@@ -373,6 +378,32 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 		return Join(v, out)
 	}
 	return Join(unionData(args), out)
+}
+
+// isGlobalRoot reports whether a member chain starts at the global name
+// (Promise.all → Promise).
+func (fr *frame) isGlobalRoot(e esb.Expr, name string) bool {
+	id, ok := fr.rootIdent(e)
+	return ok && id == name
+}
+
+// concurrentReads settles the database reads that ran in one Promise.all with
+// an auth call (`Promise.all([getWorkspace(id), getSession()])`): a guard
+// among the elements rejects them all, so their results never reach an
+// anonymous caller; an auth result checked afterwards does the same
+// (afterExitOn). Writes have happened either way.
+func (fr *frame) concurrentReads(ops []*Op, authCall, guarded bool) {
+	for _, op := range ops {
+		if op.Authed || op.What != "queries the database" {
+			continue
+		}
+		switch {
+		case guarded:
+			op.Authed = true
+		case authCall:
+			fr.facts.pendingReads = append(fr.facts.pendingReads, op)
+		}
+	}
 }
 
 // rootIdent returns the name of the global identifier at the root of a

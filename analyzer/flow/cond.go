@@ -323,6 +323,10 @@ func (fr *frame) afterExitOn(c condInfo, exitOnTrue bool) {
 		for _, a := range fr.facts.AuthCalls {
 			a.Checked = true
 		}
+		for _, op := range fr.facts.pendingReads {
+			op.Authed = true
+		}
+		fr.facts.pendingReads = nil
 	}
 	for _, ref := range c.checkedRefs {
 		v := fr.env[ref]

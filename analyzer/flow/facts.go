@@ -140,6 +140,9 @@ type Facts struct {
 	// safeParse followed by throw on failure).
 	Asserted    uint64
 	RateLimited bool
+	// pendingReads: database reads that ran alongside an auth call in a
+	// Promise.all, authenticated once that call's result gates the path.
+	pendingReads []*Op
 	// Unread: the function does more than read, even when its queries are
 	// reads: it issues something new (a signed token, a random id) or calls
 	// an API client whose effect is unknown.
