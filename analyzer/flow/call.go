@@ -18,6 +18,9 @@ const kindAuthz libs.Kind = 200
 // client constructed with an API key); its members are too.
 const kindAPIClient libs.Kind = 201
 
+// kindVerifier: a signature verifier (crypto.createVerify()).
+const kindVerifier libs.Kind = 202
+
 // configured returns the value a configured name stands for, if any.
 func (e *Engine) configured(name, spec string) Val {
 	match := func(list []string) bool {
@@ -184,6 +187,16 @@ func (fr *frame) call(e *esb.Expr, x *esb.ECall, st *state) Val {
 		return Val{}
 	case callee.Pkg != nil && callee.Fn == nil:
 		return fr.pkgCall(callee, method, e, x, args, st, site)
+	case obj.Kind == kindVerifier && method != "":
+		// crypto.createVerify("SHA256").update(message).verify(cert, signature):
+		// true only for the holder of the signing key.
+		switch method {
+		case "update":
+			return obj
+		case "verify":
+			return Val{F: Secret}
+		}
+		return Val{}
 	case obj.Kind == kindAPIClient && method != "":
 		if !valueMethods[method] {
 			fr.facts.Unread = true
@@ -234,6 +247,9 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 			case "crypto":
 				if method == "randomUUID" || method == "getRandomValues" {
 					fr.facts.Unread = true // the Web Crypto global
+				}
+				if method == "verify" {
+					return Val{F: Secret} // crypto.subtle.verify(alg, key, signature, data)
 				}
 			case "Object":
 				if method == "assign" && len(args) > 0 {
@@ -700,6 +716,11 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 		fr.facts.Unread = true
 	}
 	unauth := s.Unauth
+	if unauth != nil && s.Ret.Has(Secret) && unauth.What == "queries the database" {
+		// verifySignature(req): what the helper reads on the way (the sender's
+		// certificate from a cache) is part of the check its result is.
+		unauth = nil
+	}
 	if unauth != nil {
 		// The helper's unauthenticated step is a lookup keyed by what the caller
 		// passes; keyed by a presented credential (an OAuth code, a token) it is
@@ -1211,6 +1232,11 @@ func (fr *frame) kindCall(callee Val, kind libs.Kind, what string, e *esb.Expr, 
 			return compareVal(args[0], args[1])
 		}
 		return Val{F: Cmp}
+	case libs.SigVerify:
+		if p := callee.Pkg; p != nil && p.Path[len(p.Path)-1] == "createVerify" {
+			return Val{Kind: kindVerifier}
+		}
+		return Val{F: Secret} // crypto.verify(alg, data, key, signature)
 	case kindAuthz:
 		for _, a := range args {
 			fr.authorize(a.Origin, e.Loc)

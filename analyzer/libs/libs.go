@@ -79,6 +79,9 @@ const (
 	// EnvObject: builds a typed view of process.env (t3-env createEnv): its
 	// members are deployment configuration and server secrets.
 	EnvObject
+	// SigVerify: checks a signature with a public key or shared secret and
+	// returns whether it holds (Node crypto.verify, createVerify().verify()).
+	SigVerify
 	// Mint: issues something new on every call: a signed token, a random id.
 	// A function that calls it does more than read.
 	Mint
@@ -220,6 +223,7 @@ func init() {
 	add(Verify, "", []string{"@slack/bolt", "@slack/events-api"}, "verifyRequestSignature")
 
 	add(Compare, "", []string{"crypto", "node:crypto"}, "timingSafeEqual")
+	add(SigVerify, "", []string{"crypto", "node:crypto"}, "verify", "createVerify")
 	add(Compare, "", []string{"tsscmp", "safe-compare", "secure-compare"}, "default")
 
 	// Rate limiting.
