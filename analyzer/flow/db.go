@@ -12,8 +12,10 @@ import (
 // dbCall handles a method call on a database client, model or query builder.
 func (fr *frame) dbCall(obj Val, method string, e *esb.Expr, x *esb.ECall, args []Val, st *state, site Site) Val {
 	switch method {
-	case "ping", "$connect", "$disconnect", "connect", "disconnect", "quit":
-		// Connection management and liveness probes (redis.ping()) read no data.
+	case "ping", "$connect", "$disconnect", "connect", "disconnect", "quit", "destroy", "close", "end",
+		"on", "once", "off", "addListener", "removeListener", "removeAllListeners", "$on":
+		// Connection management, event listeners (client.on("error", …)) and
+		// liveness probes (redis.ping()) read no data.
 		return Val{}
 	case "$extends":
 		// new PrismaClient().$extends(ext): the same client, with extensions.
