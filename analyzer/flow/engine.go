@@ -616,18 +616,25 @@ func (fr *frame) stmt(s *esb.Stmt, st state) state {
 		if x.TestOrNil.Data != nil {
 			fr.eval(&x.TestOrNil, &st)
 		}
-		st = fr.loopBody(&x.Body, st)
+		st, _ = fr.loopBody(&x.Body, st)
 	case *esb.SForOf:
 		v := fr.eval(&x.Value, &st)
 		fr.bindLoopVar(&x.Init, element(resolveQuery(v, false)), &st)
-		st = fr.loopBody(&x.Body, st)
+		before := st
+		var bs state
+		st, bs = fr.loopBody(&x.Body, st)
+		if !before.authed && bs.authed && !bs.exited {
+			// for (const n of body.value) { if (n.clientState !== secret) return 403 }:
+			// every element passed the check, or there were none to act on.
+			st.authed, st.priv = true, st.priv || bs.priv
+		}
 	case *esb.SForIn:
 		fr.eval(&x.Value, &st)
 		fr.bindLoopVar(&x.Init, Val{}, &st)
-		st = fr.loopBody(&x.Body, st)
+		st, _ = fr.loopBody(&x.Body, st)
 	case *esb.SWhile:
 		fr.eval(&x.Test, &st)
-		st = fr.loopBody(&x.Body, st)
+		st, _ = fr.loopBody(&x.Body, st)
 	case *esb.SDoWhile:
 		st = fr.stmt(&x.Body, st)
 		st.exited = false
@@ -706,12 +713,13 @@ func breaks(body []esb.Stmt) bool {
 	return false
 }
 
-func (fr *frame) loopBody(body *esb.Stmt, st state) state {
+// loopBody runs a loop body once; it returns the state after the loop and
+// the state at the end of the body.
+func (fr *frame) loopBody(body *esb.Stmt, st state) (after, end state) {
 	bs := fr.stmt(body, st)
 	// The body may run zero times; what it establishes does not carry over, but a
 	// loop never makes an authenticated path unauthenticated.
-	_ = bs
-	return state{authed: st.authed, priv: st.priv, exited: st.exited}
+	return state{authed: st.authed, priv: st.priv, exited: st.exited}, bs
 }
 
 func (fr *frame) bindLoopVar(init *esb.Stmt, v Val, st *state) {
