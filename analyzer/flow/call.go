@@ -187,6 +187,14 @@ func (fr *frame) call(e *esb.Expr, x *esb.ECall, st *state) Val {
 		return Val{}
 	case callee.Pkg != nil && callee.Fn == nil:
 		return fr.pkgCall(callee, method, e, x, args, st, site)
+	case obj.Kind == libs.OAuthClient && method != "":
+		if method == "getToken" {
+			// oauth2Client.getToken(code): the callback of an authorization-code
+			// flow; the tokens identify whoever completed it.
+			fr.facts.SignInCallback = true
+			return Val{F: Auth | Caller}
+		}
+		return Val{}
 	case obj.Kind == kindVerifier && method != "":
 		// crypto.createVerify("SHA256").update(message).verify(cert, signature):
 		// true only for the holder of the signing key.
@@ -289,6 +297,12 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 		// client data in the URL or body (in a helper: its parameters). A
 		// license or feature-flag lookup with a fixed request is not an action
 		// an anonymous caller can abuse.
+		if len(x.Args) > 1 && codeExchangeBody(x.Args[1]) {
+			// POST { code, client_secret } to a token endpoint: an OAuth
+			// callback completing a sign-in or connection begun elsewhere.
+			fr.facts.SignInCallback = true
+			return Val{F: Auth | Caller}
+		}
 		secret, steered, cred := false, false, false
 		for _, a := range args {
 			d := a.deep()
@@ -1082,6 +1096,10 @@ func (fr *frame) pkgCall(callee Val, method string, e *esb.Expr, x *esb.ECall, a
 			// mongoose.model('Note', schema), mongoose.connection.db: a handle on
 			// the database.
 			return Val{F: DB, Kind: libs.DBFactory}
+		case libs.OAuthClient:
+			if p.Path[len(p.Path)-1] == "OAuth2" {
+				return Val{Kind: libs.OAuthClient} // new google.auth.OAuth2(id, secret, redirect)
+			}
 		}
 		return fr.builtinCall(Val{}, method, callee, e, x, args, st, site)
 	}
@@ -1232,6 +1250,8 @@ func (fr *frame) kindCall(callee Val, kind libs.Kind, what string, e *esb.Expr, 
 			return compareVal(args[0], args[1])
 		}
 		return Val{F: Cmp}
+	case libs.OAuthClient:
+		return Val{Kind: libs.OAuthClient}
 	case libs.SigVerify:
 		if p := callee.Pkg; p != nil && p.Path[len(p.Path)-1] == "createVerify" {
 			return Val{Kind: kindVerifier}
@@ -1496,3 +1516,48 @@ var jsGlobals = map[string]bool{"URL": true, "URLSearchParams": true, "Date": tr
 	"Array": true, "Uint8Array": true, "TextEncoder": true, "TextDecoder": true, "Error": true, "TypeError": true, "RegExp": true,
 	"Headers": true, "Request": true, "Response": true, "FormData": true, "Blob": true, "File": true, "Buffer": true,
 	"Promise": true, "Intl": true, "AbortController": true, "ReadableStream": true, "Proxy": true, "Object": true}
+
+// codeExchangeBody reports whether a fetch init's body is an OAuth 2.0
+// authorization-code exchange: `code` with the client's secret, a PKCE
+// verifier or grant_type, as an object literal, JSON.stringify(…) or
+// new URLSearchParams(…).
+func codeExchangeBody(init esb.Expr) bool {
+	o, ok := init.Data.(*esb.EObject)
+	if !ok {
+		return false
+	}
+	for _, p := range o.Properties {
+		if k, ok := p.Key.Data.(*esb.EString); ok && index.String(k.Value) == "body" && p.ValueOrNil.Data != nil {
+			keys := literalKeys(p.ValueOrNil, 0)
+			return keys["code"] && (keys["client_secret"] || keys["code_verifier"] || keys["grant_type"])
+		}
+	}
+	return false
+}
+
+// literalKeys are the keys of an object literal, also inside
+// JSON.stringify(…) or new URLSearchParams(…).
+func literalKeys(e esb.Expr, depth int) map[string]bool {
+	if depth > 3 {
+		return nil
+	}
+	switch x := e.Data.(type) {
+	case *esb.EObject:
+		keys := map[string]bool{}
+		for _, p := range x.Properties {
+			if k, ok := p.Key.Data.(*esb.EString); ok {
+				keys[index.String(k.Value)] = true
+			}
+		}
+		return keys
+	case *esb.ENew:
+		if len(x.Args) == 1 {
+			return literalKeys(x.Args[0], depth+1)
+		}
+	case *esb.ECall:
+		if len(x.Args) >= 1 {
+			return literalKeys(x.Args[0], depth+1)
+		}
+	}
+	return nil
+}

@@ -79,6 +79,9 @@ const (
 	// EnvObject: builds a typed view of process.env (t3-env createEnv): its
 	// members are deployment configuration and server secrets.
 	EnvObject
+	// OAuthClient: an OAuth 2.0 client whose getToken(code) completes an
+	// authorization-code flow (google-auth-library OAuth2Client).
+	OAuthClient
 	// SigVerify: checks a signature with a public key or shared secret and
 	// returns whether it holds (Node crypto.verify, createVerify().verify()).
 	SigVerify
@@ -224,6 +227,10 @@ func init() {
 
 	add(Compare, "", []string{"crypto", "node:crypto"}, "timingSafeEqual")
 	add(SigVerify, "", []string{"crypto", "node:crypto"}, "verify", "createVerify")
+	add(OAuthClient, "", []string{"google-auth-library"}, "OAuth2Client")
+	add(OAuthClient, "", []string{"googleapis"}, "google", "auth")
+	add(OAuthClient, "", []string{"@googleapis/gmail", "@googleapis/calendar", "@googleapis/drive", "@googleapis/sheets",
+		"@googleapis/people", "@googleapis/oauth2", "@googleapis/youtube", "@googleapis/docs", "@googleapis/tasks"}, "auth")
 	add(Compare, "", []string{"tsscmp", "safe-compare", "secure-compare"}, "default")
 
 	// Rate limiting.
