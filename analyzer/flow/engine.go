@@ -427,9 +427,9 @@ func summarize(f *Facts) *Summary {
 	// One entry per distinct query and parameter shape: a helper calling
 	// another twice (f1 → f0; f0) must not double the list at every level.
 	type qkey struct {
-		site           Site
-		filter, data   uint64
-		caller, client bool
+		site                    Site
+		filter, filterKey, data uint64
+		caller, client          bool
 		// guards: the same query on a path only some callers take
 		// (if (tx) …) is kept apart from the one every caller reaches.
 		guards      uint64
@@ -437,14 +437,17 @@ func summarize(f *Facts) *Summary {
 	}
 	seenQ := map[qkey]bool{}
 	for _, q := range f.Queries {
-		if q.Filter.Params == 0 && q.Data.Params == 0 {
+		if q.Filter.Params == 0 && q.Data.Params == 0 && !(q.Filter.KeyParams != 0 && q.Filter.Has(Caller)) {
+			// Nothing the callers pass reaches it; but a caller-scoped check
+			// on a row the parameters chose (membership in a workspace's
+			// organization) ties those parameters to the caller.
 			continue
 		}
 		inner := q
 		for inner.Inner != nil {
 			inner = inner.Inner
 		}
-		k := qkey{inner.Site, q.Filter.Params, q.Data.Params, q.Filter.Has(Caller), q.Filter.Has(Client), q.Guards, q.FieldGuards}
+		k := qkey{inner.Site, q.Filter.Params, q.Filter.KeyParams, q.Data.Params, q.Filter.Has(Caller), q.Filter.Has(Client), q.Guards, q.FieldGuards}
 		if seenQ[k] {
 			continue
 		}

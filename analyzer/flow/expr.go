@@ -650,7 +650,10 @@ func resolveQuery(v Val, returning bool) Val {
 		// principal that credential belongs to: testing either authenticates.
 		out.F |= Caller | Auth
 	}
-	out.KeyParams = q.Filter.Params
+	// Keyed by the parameters its filter holds, or by those that chose the
+	// row a filter value was read from (the organization of the workspace
+	// named by the parameter).
+	out.KeyParams = q.Filter.Params | q.Filter.KeyParams
 	out.KeyField = q.Filter.Field
 	out.KeyedBy = q.IDOrigin
 	if out.KeyedBy == nil && q.Filter.Has(Client) {
