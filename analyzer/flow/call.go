@@ -331,15 +331,15 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 			// In a helper, req.headers.get('x-api-key') on a parameter: keep the
 			// parameter and say it is a credential when the name says so.
 			v := obj.data()
-			if s, ok := x.Args[0].Data.(*esb.EString); ok && credName(index.String(s.Value)) {
+			if k, ok := fr.knownString(&x.Args[0], st); ok && credName(k) {
 				v.F |= Cred
 			}
 			return v
 		}
 		if obj.Any(Client|FormData|Request) && len(x.Args) > 0 {
 			key := "?"
-			if s, ok := x.Args[0].Data.(*esb.EString); ok {
-				key = index.String(s.Value)
+			if k, ok := fr.knownString(&x.Args[0], st); ok {
+				key = k // a literal, or a constant (headers.get(API_KEY_HEADER))
 			}
 			root := "formData"
 			if obj.Origin != nil {
