@@ -1156,6 +1156,9 @@ func (fr *frame) kindCall(callee Val, kind libs.Kind, what string, e *esb.Expr, 
 		return Val{F: Untrusted}
 	case libs.AuthFactory:
 		return Val{Pkg: &PkgRef{Spec: "$auth"}}
+	case libs.SignInCallback:
+		fr.facts.SignInCallback = true
+		return Val{}
 	case libs.SignIn:
 		var params uint64
 		for _, a := range args {

@@ -274,6 +274,26 @@ var AuthFactoryMembers = map[string]Kind{
 	"api.resetPassword":         SignIn,
 	"api.verifyEmail":           SignIn,
 	"api.sendVerificationEmail": SignIn,
+	// better-auth plugins (sso, magic-link, username, phone-number, anonymous,
+	// email-otp, generic-oauth, passkey) and the library's own endpoints.
+	"api.signInSSO":                          SignInCallback, // a redirect to the IdP: nothing to guess
+	"api.signInMagicLink":                    SignIn,
+	"api.magicLinkVerify":                    SignIn,
+	"api.signInUsername":                     SignIn,
+	"api.signInPhoneNumber":                  SignIn,
+	"api.signInAnonymous":                    SignIn,
+	"api.signInEmailOTP":                     SignIn,
+	"api.sendVerificationOTP":                SignIn,
+	"api.verifyEmailOTP":                     SignIn,
+	"api.forgetPasswordEmailOTP":             SignIn,
+	"api.resetPasswordEmailOTP":              SignIn,
+	"api.requestPasswordReset":               SignIn,
+	"api.signInWithOAuth2":                   SignInCallback,
+	"api.oAuth2Callback":                     SignInCallback,
+	"api.callbackOAuth":                      SignInCallback,
+	"api.signInPasskey":                      SignIn,
+	"handler":                                SignInCallback, // auth.handler(req): the library's own endpoints, rate-limited by it
+	"$context.internalAdapter.createSession": SignIn,
 }
 
 // IsGeneratedPrismaClient reports whether an import specifier that leads to no
