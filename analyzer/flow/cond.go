@@ -159,6 +159,9 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 				l, r = r, l
 			}
 			lv := fr.peek(&l, st)
+			if rv := fr.peek(&r, st); fr.summary && lv.Params != 0 && rv.Params != 0 && !lv.Has(Env) && !rv.Has(Env) {
+				fr.facts.CmpTested |= lv.Params | rv.Params // expected !== signature
+			}
 			if rv := fr.peek(&r, st); isCredentialCompare(lv, rv) || isCredentialCompare(rv, lv) {
 				// link.password !== password: the caller proves they hold the
 				// secret stored on the record; the lookup that loaded it is
@@ -256,6 +259,9 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 	if fr.summary && singleParam(v) >= 0 && v.F == 0 {
 		c.present = v.Params
 	}
+	if fr.summary && v.Has(Cmp) && !v.Has(Env) {
+		fr.facts.CmpTested |= v.Params // !secureCompare(expected, signature)
+	}
 	switch {
 	case v.Known && v.Truthy && !v.Has(Client):
 		return condInfo{constant: 1}
@@ -273,6 +279,7 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 	case configOnly(v):
 		c.config = true
 	}
+	c.secret = c.secret || c.gate && v.Has(Secret)
 	c.checkedRefs = append(c.checkedRefs, fr.clientRefs(e, st)...)
 	return c
 }

@@ -45,6 +45,7 @@ type Summary struct {
 	SignInCallback  bool
 	StrParams       uint64 // see Facts.StrTested
 	TruthParams     uint64 // see Facts.TruthTested
+	CmpParams       uint64 // see Facts.CmpTested
 	SessionAuth     bool   // see Facts.SessionAuth
 	AssertsParams   uint64 // see Facts.Asserted
 	RateLimit       bool
@@ -141,12 +142,13 @@ const EntryBudget = 400_000
 // `authMode !== "none"` is decided.
 func (e *Engine) SummarizeFor(fn *index.Func, args []Val) *Summary {
 	s := e.Summarize(fn)
-	if s.StrParams == 0 && s.TruthParams == 0 {
+	if s.StrParams == 0 && s.TruthParams == 0 && s.CmpParams == 0 {
 		return s
 	}
 	var key strings.Builder
 	consts := map[int]string{}
 	var authed uint64
+	secrets := map[int][]string{}
 	for i, a := range args {
 		if i >= 64 {
 			break
@@ -155,6 +157,15 @@ func (e *Engine) SummarizeFor(fn *index.Func, args []Val) *Summary {
 		if s.StrParams&bit != 0 && a.HasStr && !a.Has(Client) {
 			consts[i] = a.Str
 			fmt.Fprintf(&key, "%d=%q;", i, a.Str)
+		}
+		if s.CmpParams&bit != 0 {
+			// check(process.env.SIGNING_SECRET, body, sig): the helper compares
+			// under a server secret; validate({ signingSecret: env.X, … }):
+			// only that field is one.
+			if f := secretFields(a); len(f) > 0 {
+				secrets[i] = f
+				fmt.Fprintf(&key, "%d=env:%s;", i, strings.Join(f, ","))
+			}
 		}
 		if s.TruthParams&bit != 0 && a.Has(Auth) {
 			// fetchAndAuthorize(id, authentication): the helper's test of
@@ -173,7 +184,7 @@ func (e *Engine) SummarizeFor(fn *index.Func, args []Val) *Summary {
 	if e.busy[fn.Key()] {
 		return s
 	}
-	sp := e.analyzeSummary(fn, symbolicParams(fn, consts, authed))
+	sp := e.analyzeSummary(fn, symbolicParams(fn, consts, authed, secrets))
 	if e.Budget > 0 {
 		if e.special == nil {
 			e.special = map[string]*Summary{}
@@ -183,10 +194,29 @@ func (e *Engine) SummarizeFor(fn *index.Func, args []Val) *Summary {
 	return sp
 }
 
+// secretFields says where an argument holds a server secret: [""] when it is
+// one, the field names when it is an object literal with such fields.
+func secretFields(a Val) []string {
+	if a.Obj == nil {
+		if a.Has(Env) && !a.Has(Client) {
+			return []string{""}
+		}
+		return nil
+	}
+	var out []string
+	for k, v := range a.Obj {
+		if v.Has(Env) && !v.Has(Client) && v.Obj == nil {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // symbolicParams are the parameters a summary is computed with: each one its
 // own Params bit, plus the known strings and auth results of a specialised
 // summary.
-func symbolicParams(fn *index.Func, consts map[int]string, authed uint64) []Val {
+func symbolicParams(fn *index.Func, consts map[int]string, authed uint64, secrets map[int][]string) []Val {
 	params := make([]Val, len(fn.Args))
 	for i := range params {
 		if i < 64 {
@@ -197,6 +227,16 @@ func symbolicParams(fn *index.Func, consts map[int]string, authed uint64) []Val 
 		}
 		if i < 64 && authed&(1<<uint(i)) != 0 {
 			params[i].F |= Auth | Caller
+		}
+		for _, f := range secrets[i] {
+			if f == "" {
+				params[i].F |= Env
+				continue
+			}
+			if params[i].Obj == nil {
+				params[i].Obj = map[string]Val{}
+			}
+			params[i].Obj[f] = Val{F: Env | Member, Params: params[i].Params, Field: f}
 		}
 	}
 	return params
@@ -229,7 +269,7 @@ func (e *Engine) Summarize(fn *index.Func) *Summary {
 	if e.busy[k] {
 		return &Summary{} // recursion: assume nothing until the outer call finishes
 	}
-	s := e.analyzeSummary(fn, symbolicParams(fn, nil, 0))
+	s := e.analyzeSummary(fn, symbolicParams(fn, nil, 0, nil))
 	if e.Budget > 0 {
 		// A summary cut short by the work limit is not the function's summary;
 		// recompute it for the next entry point rather than reuse it.
@@ -250,12 +290,14 @@ func markAuthFields(ret *Val, rets []Ret) {
 		return
 	}
 	var authed, anon []Val
+	priv := true // every authenticated return is a privileged caller's
 	for _, r := range rets {
 		if r.Val.Obj == nil {
 			return
 		}
 		if r.Authed {
 			authed = append(authed, r.Val)
+			priv = priv && r.Priv
 		} else {
 			anon = append(anon, r.Val)
 		}
@@ -285,6 +327,11 @@ func markAuthFields(ret *Val, rets []Ret) {
 			v.F |= AuthErr
 		case onlyAuthed:
 			v.F |= Auth
+			if priv {
+				// { valid: true } from a signature check: a machine that proved
+				// the secret, not a user with records of its own.
+				v.F |= Secret
+			}
 		default:
 			v.AuthTag = authTag(k, authed, anon)
 		}
@@ -389,7 +436,7 @@ func authTag(k string, authed, anon []Val) string {
 }
 
 func summarize(f *Facts) *Summary {
-	s := &Summary{SignIn: f.SignIn, SignInCallback: f.SignInCallback, StrParams: f.StrTested, TruthParams: f.TruthTested, SessionAuth: f.SessionAuth, AssertsParams: f.Asserted, RateLimit: f.RateLimited, Unread: f.Unread, AuthCalls: len(f.AuthCalls)}
+	s := &Summary{SignIn: f.SignIn, SignInCallback: f.SignInCallback, StrParams: f.StrTested, TruthParams: f.TruthTested, CmpParams: f.CmpTested, SessionAuth: f.SessionAuth, AssertsParams: f.Asserted, RateLimit: f.RateLimited, Unread: f.Unread, AuthCalls: len(f.AuthCalls)}
 	s.Exits = f.NormalExits == 0
 	s.Guard = f.ExitAuthed && f.NormalExits > 0
 	s.PrivGuard = s.Guard && f.ExitPriv
@@ -599,7 +646,7 @@ func (fr *frame) stmt(s *esb.Stmt, st state) state {
 				return st
 			}
 		}
-		*fr.rets = append(*fr.rets, Ret{Site: fr.site(s.Loc), Val: v, Authed: st.authed && !st.rejecting})
+		*fr.rets = append(*fr.rets, Ret{Site: fr.site(s.Loc), Val: v, Authed: st.authed && !st.rejecting, Priv: st.priv && !st.rejecting})
 		if fr.onReturn != nil {
 			fr.onReturn(st)
 		}

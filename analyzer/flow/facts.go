@@ -82,8 +82,9 @@ type Use struct {
 type Ret struct {
 	Site
 	Val Val
-	// Authed: the caller was authenticated on the path to this return.
-	Authed bool
+	// Authed: the caller was authenticated on the path to this return; Priv:
+	// as a privileged caller (an admin, or a machine that proved a secret).
+	Authed, Priv bool
 }
 
 // AuthCall is a call to an auth source; Checked is set once its result gated
@@ -135,6 +136,11 @@ type Facts struct {
 	// tests (`if (!authentication) return { error }`); calls passing an auth
 	// result for them get a summary specialised to it.
 	TruthTested uint64
+	// CmpTested (in a summary): parameters whose comparison decides a
+	// condition (an HMAC under the `secret` parameter against the
+	// signature): calls passing a server secret for one get a summary
+	// specialised to it.
+	CmpTested uint64
 	// Asserted (in a summary): parameters the function validates with a
 	// check that throws unless they are valid (Schema.parse(p), or
 	// safeParse followed by throw on failure).
