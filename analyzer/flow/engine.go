@@ -699,9 +699,12 @@ func (fr *frame) stmt(s *esb.Stmt, st state) state {
 			// try block's own state.
 			cs := before
 			csAuthed := cs.authed
-			cs.authed = true
+			// What it returns is still an answer to whoever reached the try
+			// (`catch { return { success: false } }` after a throwing verifier).
+			cs.authed, cs.rejecting = true, !csAuthed
 			fr.bind(x.Catch.BindingOrNil, Val{}, &cs)
 			cs = fr.exec(x.Catch.Block.Stmts, cs)
+			cs.rejecting = before.rejecting
 			if !cs.exited {
 				cs.authed = csAuthed
 			}
@@ -991,21 +994,24 @@ func (fr *frame) ifStmt(x *esb.SIf, st state) state {
 // rejecting runs the branch an auth check takes for anonymous callers. When
 // it ends the request (`if (!auth) return handleApiError(req, unauthorized)`)
 // what it does on the way — logging the attempt, an audit write, building
-// the error response — only rejects the caller: like a catch block, it runs
-// as if checked. A branch that falls through is an ordinary anonymous path.
+// the error response — only rejects the caller: like a catch block, it
+// counts as checked. A branch that falls through is an ordinary anonymous
+// path, and a check inside it (`else if (authKey) { … }`) authenticates
+// what it guards there as anywhere else.
 func (fr *frame) rejecting(s *esb.Stmt, st state) state {
 	ops, queries := len(fr.facts.Ops), len(fr.facts.Queries)
-	st.authed, st.rejecting = true, true
+	throws := fr.facts.ThrowsUnauthed
 	out := fr.stmt(s, st)
-	out.rejecting = false
-	if !out.exited {
-		out.authed = false
+	if out.exited {
 		for _, op := range fr.facts.Ops[ops:] {
-			op.Authed = false
+			op.Authed = true
 		}
 		for _, q := range fr.facts.Queries[queries:] {
-			q.Authed = false
+			q.Authed = true
 		}
+		// Rejecting an anonymous caller is not rejecting "some callers" on
+		// something unknown (see Facts.ThrowsUnauthed).
+		fr.facts.ThrowsUnauthed = throws
 	}
 	return out
 }
