@@ -140,6 +140,14 @@ func (fr *frame) call(e *esb.Expr, x *esb.ECall, st *state) Val {
 	if all && !authedBefore {
 		fr.concurrentReads(fr.facts.Ops[opsBefore:], len(fr.facts.AuthCalls) > authCallsBefore, st.authed)
 	}
+	for i := range x.Args {
+		if codeExchange(literalKeys(x.Args[i], 0)) {
+			// requestToken({ client_id, client_secret, code, grant_type }): an
+			// OAuth callback completing a sign-in or connection begun elsewhere,
+			// whichever helper posts the form.
+			fr.facts.SignInCallback = true
+		}
+	}
 	site := Site{Mod: fr.mod, Loc: e.Loc, End: x.CloseParenLoc.Start + 1}
 
 	switch {
@@ -1531,11 +1539,17 @@ func codeExchangeBody(init esb.Expr) bool {
 	}
 	for _, p := range o.Properties {
 		if k, ok := p.Key.Data.(*esb.EString); ok && index.String(k.Value) == "body" && p.ValueOrNil.Data != nil {
-			keys := literalKeys(p.ValueOrNil, 0)
-			return keys["code"] && (keys["client_secret"] || keys["code_verifier"] || keys["grant_type"])
+			return codeExchange(literalKeys(p.ValueOrNil, 0))
 		}
 	}
 	return false
+}
+
+// codeExchange: the fields of an OAuth 2.0 token request for an
+// authorization code (the code with the client's secret, a PKCE verifier or
+// the grant type).
+func codeExchange(keys map[string]bool) bool {
+	return keys["code"] && (keys["client_secret"] || keys["code_verifier"] || keys["grant_type"])
 }
 
 // literalKeys are the keys of an object literal, also inside
