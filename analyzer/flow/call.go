@@ -387,7 +387,12 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 			return out
 		}
 		return Val{F: out.F & (Auth | Caller)}
-	case "json" + "_":
+	}
+	if registersHandler(method) {
+		// bot.onNewMention(async (thread) => …), emitter.on("event", …): the
+		// callback runs when the library dispatches an event (a webhook it
+		// has verified), not here.
+		return Val{}
 	}
 	// Callbacks passed to functions we cannot see run with what we know.
 	var out Val
@@ -1577,4 +1582,15 @@ func literalKeys(e esb.Expr, depth int) map[string]bool {
 		}
 	}
 	return nil
+}
+
+// registersHandler reports whether a method of an object we cannot see
+// registers an event handler rather than calling it: on, once,
+// addEventListener, onNewMention, onAction.
+func registersHandler(method string) bool {
+	switch method {
+	case "on", "once", "addListener", "addEventListener", "prependListener":
+		return true
+	}
+	return len(method) > 2 && strings.HasPrefix(method, "on") && method[2] >= 'A' && method[2] <= 'Z'
 }
