@@ -606,9 +606,42 @@ func (fr *frame) callbackParams(hof *index.Func, argIndex int, cb *index.Func) c
 	}
 	inv := fr.e.Invocation(hof, argIndex, nil)
 	if inv == nil {
+		if !takesRequest(cb) {
+			// mapWithConcurrency(accounts, 4, async (account) => …) invoked from
+			// a closure we could not follow: its argument is an element, not
+			// the request.
+			return cbParams{}
+		}
 		return cbParams{vals: fr.endpointParams(cb)}
 	}
 	return cbParams{vals: inv.Args, authed: inv.Authed}
+}
+
+// takesRequest reports whether a callback's first parameter is named as the
+// request a route wrapper would pass (req, request, ctx, { req }).
+func takesRequest(fn *index.Func) bool {
+	if len(fn.Args) == 0 {
+		return false
+	}
+	switch b := fn.Args[0].Binding.Data.(type) {
+	case *esb.BIdentifier:
+		return requestName(fn.Mod.SymbolName(b.Ref))
+	case *esb.BObject:
+		for _, p := range b.Properties {
+			if k, ok := p.Key.Data.(*esb.EString); ok && requestName(index.String(k.Value)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func requestName(n string) bool {
+	switch strings.ToLower(n) {
+	case "req", "request", "ctx", "context", "event", "evt", "nextrequest", "r":
+		return true
+	}
+	return false
 }
 
 // isLocal reports whether fn is declared inside another function (a closure),
