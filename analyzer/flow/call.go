@@ -381,12 +381,25 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 			}
 		}
 		switch name {
-		case "filter", "find", "sort", "toSorted", "findLast":
+		case "find", "findLast":
+			found := resolveQuery(obj, false)
+			// accounts.find((a) => secureCompare(code, a.code)): only an element
+			// that matched the secret comes back (in a helper: the comparison
+			// with what the caller passes, settled at the call).
+			found.F |= out.F & Secret
+			if out.Has(Cmp | Env) {
+				found.F |= Cmp | Env
+				found.Params |= out.Params
+			}
+			return found
+		case "filter", "sort", "toSorted":
 			return resolveQuery(obj, false)
 		case "map", "flatMap":
 			return out
 		}
-		return Val{F: out.F & (Auth | Caller)}
+		// entries.some((e) => matches(e, expected)): the predicate's verdict,
+		// a comparison under a secret included.
+		return Val{F: out.F & (Auth | Caller | Cmp | Secret | Env), Params: out.Params}
 	}
 	if registersHandler(method) {
 		// bot.onNewMention(async (thread) => …), emitter.on("event", …): the

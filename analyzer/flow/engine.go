@@ -639,6 +639,15 @@ func (fr *frame) stmt(s *esb.Stmt, st state) state {
 	case *esb.SExpr:
 		fr.eval(&x.Value, &st)
 	case *esb.SReturn:
+		if t, ok := x.ValueOrNil.Data.(*esb.EIf); ok {
+			if c := fr.cond(&t.Test, &st); c.gate {
+				// return verified ? { verified: true } : { verified: false }:
+				// two answers, one to each side of the check.
+				return fr.ifStmt(&esb.SIf{Test: t.Test,
+					Yes:     esb.Stmt{Loc: t.Yes.Loc, Data: &esb.SReturn{ValueOrNil: t.Yes}},
+					NoOrNil: esb.Stmt{Loc: t.No.Loc, Data: &esb.SReturn{ValueOrNil: t.No}}}, st)
+			}
+		}
 		var v Val
 		if x.ValueOrNil.Data != nil {
 			v = resolveQuery(fr.eval(&x.ValueOrNil, &st), true)
