@@ -401,6 +401,17 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 		// a comparison under a secret included.
 		return Val{F: out.F & (Auth | Caller | Cmp | Secret | Env), Params: out.Params}
 	}
+	if (method == "includes" || method == "has") && len(args) == 1 && obj.Has(Env) && !obj.Has(Client) {
+		// env.ADMINS.includes(email): the deployment's allow-list. Being on
+		// it is a role for the caller's own identity; an email the client
+		// sends proves nothing, as it is no secret.
+		v := compareVal(obj, args[0])
+		v.F |= Listed
+		if d := args[0].deep(); d.Has(Client) {
+			v.F &^= Env | Secret
+		}
+		return v
+	}
 	if registersHandler(method) {
 		// bot.onNewMention(async (thread) => …), emitter.on("event", …): the
 		// callback runs when the library dispatches an event (a webhook it
@@ -677,7 +688,7 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 	// workspace } would return the workspace row.
 	var substAs func(v Val, depth int, whole bool) Val
 	substAs = func(v Val, depth int, whole bool) Val {
-		if i := singleParam(v); i >= 0 && i < len(args) && len(args[i].Obj) > 0 {
+		if i := singleParam(v); i >= 0 && i < len(args) && len(args[i].Obj) > 0 && !v.Has(Cmp) {
 			// The parameter itself (ok(data) returns { ok: true, data }): the
 			// object argument, fields and all.
 			out := args[i]
@@ -764,8 +775,12 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 		// A comparison against a server secret, made inside a helper
 		// (hasCronSecret(req)), authenticates when the other side is the
 		// caller's input.
-		if v.Has(Cmp) && (v.Has(Env) || argsUnion.Has(Env)) && (v.Has(Client) || argsUnion.Has(Client)) {
+		if v.Has(Cmp) && !v.Has(Listed) && (v.Has(Env) || argsUnion.Has(Env)) && (v.Has(Client) || argsUnion.Has(Client)) {
 			out.F |= Secret
+		} else if v.Has(Cmp) && v.Has(Env) && argsUnion.Has(Caller) && !argsUnion.Has(Client) {
+			// isAdmin({ email: session.user.email }): the caller's identity on
+			// the deployment's admin list is a global role.
+			out.F |= Role
 		}
 		// What the helper's response is does not depend on the arguments.
 		out.ErrStatus, out.OkMeansAuthed = v.ErrStatus, v.OkMeansAuthed

@@ -270,6 +270,10 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 	}
 	c.role = v.Has(Role)
 	switch {
+	case v.Has(Cmp|Env|Caller) && !v.Has(Client):
+		// env.ADMINS.includes(session.user.email): the caller on the
+		// deployment's list of admins.
+		c.pos, c.gate, c.role = true, true, true
 	case v.Any(Auth | Role):
 		c.pos, c.gate = true, true
 	case v.Has(AuthErr):

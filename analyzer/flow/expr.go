@@ -677,6 +677,9 @@ func compareVal(l, r Val) Val {
 	if l.Has(Env) || r.Has(Env) {
 		out.F |= Env
 	}
+	if l.Has(Caller) || r.Has(Caller) {
+		out.F |= Caller
+	}
 	if l.Has(Client) || r.Has(Client) {
 		out.F |= Client
 	}

@@ -48,6 +48,7 @@ const (
 	Role                          // a global role or admin flag of the caller (session.user.role, an admin lookup)
 	Stringly                      // always a string by construction (URL path segment, query parameter, header)
 	HashCheck                     // the result of comparing a secret with its hash (bcrypt.compare), in a helper
+	Listed                        // membership in a list the deployment configures (env.ADMINS.includes(x)): no secret
 )
 
 // Origin says where a client-controlled value came from.
