@@ -607,8 +607,15 @@ func (fr *frame) callFunc(fn *index.Func, x *esb.ECall, args []Val, st *state, s
 	}
 	s := fr.e.SummarizeFor(fn, args)
 	out := Join(resolveStatusParam(fr.apply(s, fn, args, st, site, name), s.Ret.StatusParam, x.Args, args), cbOut)
+	last := len(fn.Args) - 1
 	for i := range x.Args {
-		if i < 64 && s.AssertsParams&(1<<uint(i)) != 0 {
+		p := i
+		if last >= 0 && i > last {
+			// validateInputs(...pairs) called with several pairs: the extra
+			// arguments are the rest parameter's elements.
+			p = last
+		}
+		if p < 64 && s.AssertsParams&(1<<uint(p)) != 0 {
 			// validateInputs([organizationId, ZId]): the helper throws unless
 			// what it was given is valid.
 			fr.markValidated(x.Args[i], 0)
