@@ -397,9 +397,18 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 		case "map", "flatMap":
 			return out
 		}
+		if name == "some" && fixedList(obj) && ipOrigin(out) {
+			// ALLOWED_RANGES.some((range) => isIpInRange(ip, range)): the
+			// sender's address on a fixed allow-list, as webhook senders that
+			// sign nothing publish it.
+			return Val{F: Secret | Cmp}
+		}
 		// entries.some((e) => matches(e, expected)): the predicate's verdict,
 		// a comparison under a secret included.
 		return Val{F: out.F & (Auth | Caller | Cmp | Secret | Env), Params: out.Params}
+	}
+	if (method == "includes" || method == "has") && len(args) == 1 && fixedList(obj) && ipOrigin(args[0]) {
+		return Val{F: Secret | Cmp} // ALLOWED_IPS.includes(ip)
 	}
 	if (method == "includes" || method == "has") && len(args) == 1 && obj.Has(Env) && !obj.Has(Client) {
 		// env.ADMINS.includes(email): the deployment's allow-list. Being on
@@ -1661,4 +1670,25 @@ func registersHandler(method string) bool {
 		return true
 	}
 	return len(method) > 2 && strings.HasPrefix(method, "on") && method[2] >= 'A' && method[2] <= 'Z'
+}
+
+// fixedList: a list nothing the caller sends went into (a constant of the
+// project, or the deployment's configuration).
+func fixedList(v Val) bool {
+	return !v.Any(Client|Caller|Rows|DB|Request|Cred) && v.Params == 0 && v.Fn == nil && v.Pkg == nil && v.Origin == nil
+}
+
+// ipOrigin reports whether a value is the caller's network address: the
+// forwarding headers a platform sets, or a library's reading of them.
+func ipOrigin(v Val) bool {
+	if !v.Has(Client) || v.Origin == nil {
+		return false
+	}
+	id := strings.ToLower(v.Origin.ID)
+	for _, h := range []string{"x-forwarded-for", "x-real-ip", "cf-connecting-ip", "true-client-ip", "x-vercel-forwarded-for", "fly-client-ip", "ipaddress()"} {
+		if strings.Contains(id, h) {
+			return true
+		}
+	}
+	return false
 }
