@@ -17,6 +17,10 @@ type condInfo struct {
 	// hand (typeof, emptiness): an exit on the failing branch is a hand check.
 	checkedRefs []esb.Ref
 	successRefs []esb.Ref
+	// absentRefs are variables the condition holds for when they are falsy
+	// (`!user`, `!user || user.banned`): a path that exits when it holds
+	// continues with them set.
+	absentRefs []esb.Ref
 	// successNeg: the condition holds when the safeParse failed (!r.success).
 	successNeg bool
 	gate       bool
@@ -116,6 +120,10 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 			in.pos, in.neg = in.neg, in.pos
 			in.successNeg = !in.successNeg
 			in.constant = -in.constant
+			in.absentRefs = nil
+			if ref, ok := astwalk.IdentRef(x.Value); ok {
+				in.absentRefs = []esb.Ref{ref}
+			}
 			return in
 		}
 	case *esb.EBinary:
@@ -131,7 +139,8 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 				return a
 			}
 			return condInfo{neg: a.neg || b.neg, pos: a.pos && b.pos, gate: a.gate || b.gate, role: a.role || b.role, secret: a.secret || b.secret,
-				checkedRefs: append(a.checkedRefs, b.checkedRefs...), successRefs: append(a.successRefs, b.successRefs...), present: a.present | b.present}
+				checkedRefs: append(a.checkedRefs, b.checkedRefs...), successRefs: append(a.successRefs, b.successRefs...), present: a.present | b.present,
+				absentRefs: append(append([]esb.Ref(nil), a.absentRefs...), b.absentRefs...)}
 		case esb.BinOpLogicalAnd:
 			a, b := fr.cond(&x.Left, st), fr.cond(&x.Right, st)
 			switch {
@@ -327,6 +336,15 @@ func rootRef(e esb.Expr) (esb.Ref, bool) {
 // afterExitOn applies what an if-statement proved when one branch exits:
 // exitOnTrue is set when the branch taken on a true condition exits.
 func (fr *frame) afterExitOn(c condInfo, exitOnTrue bool) {
+	if exitOnTrue {
+		// if (!user || user.banned) throw …: user is set from here on.
+		for _, ref := range c.absentRefs {
+			if v, ok := fr.env[ref]; ok && v.MaybeNull {
+				v.MaybeNull = false
+				fr.env[ref] = v
+			}
+		}
+	}
 	// `if (!authentication) return { error }`: callers that pass an auth
 	// result get a summary in which this is their auth check.
 	fr.facts.TruthTested |= c.present
