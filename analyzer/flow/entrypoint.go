@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"path"
 	"strings"
 
 	esb "github.com/evanw/esbuild/nextguardast"
@@ -248,7 +249,18 @@ func (e *Engine) defaultParams(en *entry.Entry) []Val {
 		}
 	case result.KindAPIRoute:
 		if len(out) > 0 {
-			out[0] = Val{F: Client | Request, Origin: &Origin{ID: "req", Mod: fn.Mod, Loc: fn.Args[0].Binding.Loc, Root: "req"}}
+			loc := fn.Args[0].Binding.Loc
+			out[0] = Val{F: Client | Request, Origin: &Origin{ID: "req", Mod: fn.Mod, Loc: loc, Root: "req"}}
+			if segs := pathSegments(en.Mod.Rel); len(segs) > 0 {
+				// pages/api/teams/[teamId].ts: req.query.teamId is the path
+				// segment, a string by construction (it takes precedence over
+				// a query parameter of the same name).
+				q := Val{F: Client | Request, Origin: &Origin{ID: "request.query", Mod: fn.Mod, Loc: loc, Root: "request.query"}, Obj: map[string]Val{}}
+				for _, name := range segs {
+					q.Obj[name] = Val{F: Client | Stringly, Origin: &Origin{ID: "request.query." + name, Mod: fn.Mod, Loc: loc, Root: "request.query." + name}}
+				}
+				out[0].Obj = map[string]Val{"query": q}
+			}
 		}
 		if len(out) > 1 {
 			out[1] = Val{F: Response}
@@ -517,4 +529,17 @@ func (e *Engine) nestedInvocation(en *entry.Entry) (*Invocation, string) {
 	innerInv2.Authed = innerInv.Authed || authed
 	innerInv2.Priv = innerInv.Priv || priv
 	return &innerInv2, name + " + " + innerName
+}
+
+// pathSegments are the names of the single dynamic segments in a route
+// file's path (`[teamId]`; not catch-alls, which are arrays).
+func pathSegments(rel string) []string {
+	var out []string
+	for _, part := range strings.Split(rel, "/") {
+		part = strings.TrimSuffix(part, path.Ext(part))
+		if strings.HasPrefix(part, "[") && strings.HasSuffix(part, "]") && !strings.HasPrefix(part, "[[") && !strings.HasPrefix(part, "[...") {
+			out = append(out, part[1:len(part)-1])
+		}
+	}
+	return out
 }

@@ -413,8 +413,11 @@ func (fr *frame) memberNode(base Val, name string, loc esb.Loc) Val {
 			// not sent by the client.
 			return Val{}
 		}
-		v := Val{F: Client | Request, Origin: &Origin{ID: "request." + name, Mod: fr.mod, Loc: loc, Root: "request." + name}}
-		return v
+		id := "request." + name
+		if base.Origin != nil && base.Origin.ID != "" {
+			id = base.Origin.ID + "." + name // req.query.q of a Pages API route
+		}
+		return Val{F: Client | Request, Origin: &Origin{ID: id, Mod: fr.mod, Loc: loc, Root: "request." + name}}
 	case base.Has(Response):
 		return Val{F: Response}
 	case base.RowsAt != nil && base.KeyedBy != nil && hasString(base.RowsAt.ScopedRels, name):
