@@ -805,6 +805,23 @@ func merge(a, b state) state {
 	return state{authed: a.authed && b.authed, priv: a.priv && b.priv, guards: a.guards & b.guards, fieldGuards: a.fieldGuards.and(b.fieldGuards)}
 }
 
+// responseTest recognises `x instanceof Response` (or NextResponse).
+func (fr *frame) responseTest(test esb.Expr) (esb.Ref, bool) {
+	b, ok := test.Data.(*esb.EBinary)
+	if !ok || b.Op != esb.BinOpInstanceof {
+		return esb.Ref{}, false
+	}
+	ref, ok := astwalk.IdentRef(b.Left)
+	if !ok {
+		return esb.Ref{}, false
+	}
+	cls, ok := astwalk.IdentRef(b.Right)
+	if n := fr.mod.SymbolName(cls); !ok || n != "Response" && n != "NextResponse" {
+		return esb.Ref{}, false
+	}
+	return ref, true
+}
+
 // paramTest recognises, in a summary, a test of a parameter's truthiness:
 // `p` or `!p` with p a parameter itself, or a field destructured from one
 // (`{ includeBounties = false }`: field is "0.includeBounties").
@@ -945,6 +962,13 @@ func (fr *frame) ifStmt(x *esb.SIf, st state) state {
 	// continues, and two continuing branches join.
 	pre := copyEnv(fr.env)
 	mark := len(fr.assigned)
+	if ref, ok := fr.responseTest(x.Test); ok {
+		// if (result instanceof Response) return result: on that branch it is
+		// the Response, not the rows the helper returns otherwise.
+		if v, known := fr.env[ref]; known && v.Has(Resp) {
+			fr.env[ref] = Val{F: Resp | v.F&(AuthOrResp|Client), ErrStatus: v.ErrStatus, OkMeansAuthed: v.OkMeansAuthed}
+		}
+	}
 	if c.gate && c.neg && !yes.authed {
 		yes = fr.rejecting(&x.Yes, yes)
 	} else {
