@@ -342,6 +342,9 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 			if k, ok := fr.knownString(&x.Args[0], st); ok && credName(k) {
 				v.F |= Cred
 			}
+			if obj.Field == "headers" || obj.Field == "searchParams" || obj.Field == "cookies" {
+				v.F |= Stringly // req.headers.get(…) of a request the caller passes
+			}
 			return v
 		}
 		if obj.Any(Client|FormData|Request) && len(x.Args) > 0 {
