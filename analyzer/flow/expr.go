@@ -303,7 +303,9 @@ func (fr *frame) member(base Val, name string, loc esb.Loc) Val {
 	if roleName(name) && base.KeyedBy == nil && !base.Has(Client) && (base.Any(Caller|Auth) || fr.summary && (base.KeyParams != 0 || base.Params != 0)) {
 		v.F |= Role
 	}
-	if credName(name) && base.Any(Client|Request) {
+	if credName(name) && (base.Any(Client|Request) || fr.summary && base.Params != 0 && !base.Any(Caller|Rows)) {
+		// body.token, and in a helper the token field of what it is handed
+		// ({ code, code_verifier } of a token request).
 		v.F |= Cred
 	}
 	return v
