@@ -17,6 +17,9 @@ type condInfo struct {
 	// hand (typeof, emptiness): an exit on the failing branch is a hand check.
 	checkedRefs []esb.Ref
 	successRefs []esb.Ref
+	// safeChecks are safeParse outcomes the condition tests (`if (error)`):
+	// failOnTrue when the condition holds for invalid data.
+	safeChecks []safeCheck
 	// absentRefs are variables the condition holds for when they are falsy
 	// (`!user`, `!user || user.banned`): a path that exits when it holds
 	// continues with them set.
@@ -124,6 +127,9 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 			if ref, ok := astwalk.IdentRef(x.Value); ok {
 				in.absentRefs = []esb.Ref{ref}
 			}
+			for i := range in.safeChecks {
+				in.safeChecks[i].failOnTrue = !in.safeChecks[i].failOnTrue
+			}
 			return in
 		}
 	case *esb.EBinary:
@@ -140,6 +146,7 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 			}
 			return condInfo{neg: a.neg || b.neg, pos: a.pos && b.pos, gate: a.gate || b.gate, role: a.role || b.role, secret: a.secret || b.secret,
 				checkedRefs: append(a.checkedRefs, b.checkedRefs...), successRefs: append(a.successRefs, b.successRefs...), present: a.present | b.present,
+				safeChecks: append(append([]safeCheck(nil), a.safeChecks...), b.safeChecks...),
 				absentRefs: append(append([]esb.Ref(nil), a.absentRefs...), b.absentRefs...)}
 		case esb.BinOpLogicalAnd:
 			a, b := fr.cond(&x.Left, st), fr.cond(&x.Right, st)
@@ -268,6 +275,11 @@ func (fr *frame) cond(e *esb.Expr, st *state) condInfo {
 	if fr.summary && singleParam(v) >= 0 && v.F == 0 {
 		c.present = v.Params
 	}
+	if ref, ok := astwalk.IdentRef(*e); ok {
+		if l, ok := fr.safeLinks[ref]; ok {
+			c.safeChecks = []safeCheck{{data: l.data, failOnTrue: l.failOnTruthy}}
+		}
+	}
 	if fr.summary && v.Has(Cmp) && !v.Has(Env) {
 		fr.facts.CmpTested |= v.Params // !secureCompare(expected, signature)
 	}
@@ -335,7 +347,21 @@ func rootRef(e esb.Expr) (esb.Ref, bool) {
 
 // afterExitOn applies what an if-statement proved when one branch exits:
 // exitOnTrue is set when the branch taken on a true condition exits.
+type safeCheck struct {
+	data       esb.Ref
+	failOnTrue bool
+}
+
 func (fr *frame) afterExitOn(c condInfo, exitOnTrue bool) {
+	for _, sc := range c.safeChecks {
+		// const { data, error } = schema.safeParse(json); if (error) return …
+		if sc.failOnTrue == exitOnTrue {
+			if v, ok := fr.env[sc.data]; ok {
+				v.F |= Validated
+				fr.env[sc.data] = v
+			}
+		}
+	}
 	if exitOnTrue {
 		// if (!user || user.banned) throw …: user is set from here on.
 		for _, ref := range c.absentRefs {

@@ -101,14 +101,16 @@ type state struct {
 }
 
 type frame struct {
-	e       *Engine
-	mod     *index.Module
-	facts   *Facts
-	env     map[esb.Ref]Val
-	rets    *[]Ret
-	depth   int
-	wrapper bool // analysing a wrapper: calls to unknown HOFs run their callbacks with client input
-	summary bool // analysing for a summary: parameters are symbolic
+	// safeLinks: see linkSafeResult.
+	safeLinks map[esb.Ref]safeLink
+	e         *Engine
+	mod       *index.Module
+	facts     *Facts
+	env       map[esb.Ref]Val
+	rets      *[]Ret
+	depth     int
+	wrapper   bool // analysing a wrapper: calls to unknown HOFs run their callbacks with client input
+	summary   bool // analysing for a summary: parameters are symbolic
 	// checked: variables whose safeParse result had .success tested.
 	checked map[esb.Ref]bool
 	// onReturn observes each return of the function being run.
@@ -1055,6 +1057,9 @@ func (fr *frame) bind(b esb.Binding, v Val, st *state) {
 	case *esb.BIdentifier:
 		fr.env[x.Ref] = v
 	case *esb.BObject:
+		if v.Has(SafeResult) {
+			fr.linkSafeResult(x)
+		}
 		for _, p := range x.Properties {
 			if p.IsSpread {
 				fr.bind(p.Value, v, st)
@@ -1085,6 +1090,45 @@ func (fr *frame) bind(b esb.Binding, v Val, st *state) {
 			fr.bind(it.Binding, ev, st)
 		}
 	}
+}
+
+// linkSafeResult remembers, for `const { data, error } =
+// schema.safeParse(x)`, which variable says whether data is valid: a path
+// that exits when error is set (or success is not) continues with valid data.
+func (fr *frame) linkSafeResult(x *esb.BObject) {
+	var data esb.Ref
+	var hasData bool
+	tests := map[esb.Ref]bool{} // variable -> its truthiness means failure
+	for _, p := range x.Properties {
+		k, ok := p.Key.Data.(*esb.EString)
+		id, isID := p.Value.Data.(*esb.BIdentifier)
+		if !ok || !isID {
+			continue
+		}
+		switch index.String(k.Value) {
+		case "data":
+			data, hasData = id.Ref, true
+		case "error":
+			tests[id.Ref] = true
+		case "success":
+			tests[id.Ref] = false
+		}
+	}
+	if !hasData {
+		return
+	}
+	if fr.safeLinks == nil {
+		fr.safeLinks = map[esb.Ref]safeLink{}
+	}
+	for ref, failOnTruthy := range tests {
+		fr.safeLinks[ref] = safeLink{data: data, failOnTruthy: failOnTruthy}
+	}
+}
+
+// safeLink ties a safeParse result's error or success variable to its data.
+type safeLink struct {
+	data         esb.Ref
+	failOnTruthy bool
 }
 
 func itoa(i int) string {
