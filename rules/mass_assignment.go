@@ -624,6 +624,9 @@ type dataShape struct {
 
 	// elem is the element of an array literal (its objects' keys are kept).
 	elem *dataShape
+	// closed: an object literal whose keys are all in sight (no spread of an
+	// unknown object, no computed key): a key it lacks is absent.
+	closed bool
 
 	// overrides are keys assigned or deleted on the object after it was read
 	// (`body.userId = session.user.id`, `delete body.role`).
@@ -679,6 +682,7 @@ func joinShape(a, b *dataShape) *dataShape {
 	}
 	out.client = a.client || b.client
 	out.whole = a.whole || b.whole
+	out.closed = a.closed && b.closed
 	if out.schema == nil || (b.schema != nil && b.schema.expr.Loc != out.schema.expr.Loc) {
 		if out.schema == nil && a.client {
 			// a is unvalidated client input: the join is not known to be parsed.
@@ -723,7 +727,9 @@ func memberShape(s *dataShape, key string) *dataShape {
 	if s.spread != nil {
 		return memberShape(s.spread, key)
 	}
-	if !s.client {
+	if !s.client || s.closed {
+		// createSpace({ name, ownerId }) with the helper's { tier = "hobby" }:
+		// the default, not the caller, decides tier.
 		return nil
 	}
 	origin := key
@@ -1447,7 +1453,18 @@ func (ev *shapeEval) object(x *esb.EObject, depth int) *dataShape {
 			out.client = true
 		}
 	}
+	out.closed = out.spread == nil && out.dynamic == nil && !openSpread(x)
 	return out
+}
+
+// openSpread reports a spread whose keys are not all known.
+func openSpread(x *esb.EObject) bool {
+	for i := range x.Properties {
+		if x.Properties[i].Kind == esb.PropertySpread {
+			return true
+		}
+	}
+	return false
 }
 
 func (ev *shapeEval) call(e esb.Expr, x *esb.ECall, depth int) *dataShape {
