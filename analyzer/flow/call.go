@@ -195,6 +195,18 @@ func (fr *frame) call(e *esb.Expr, x *esb.ECall, st *state) Val {
 		return Val{}
 	case callee.Pkg != nil && callee.Fn == nil:
 		return fr.pkgCall(callee, method, e, x, args, st, site)
+	case obj.Kind == libs.Ability && (method == "can" || method == "cannot"):
+		// ability.cannot("delete", subject("SpaceMember", member)): the
+		// record is checked against the rules the app built for the caller,
+		// as a configured authorization helper checks it.
+		for _, a := range args {
+			for _, v := range []Val{a, a.deep()} {
+				// the record, or a DTO made of its fields
+				fr.authorize(v.Origin, e.Loc)
+				fr.authorize(v.KeyedBy, e.Loc)
+			}
+		}
+		return Val{F: Cmp}
 	case obj.Kind == libs.OAuthClient && method != "":
 		if method == "getToken" {
 			// oauth2Client.getToken(code): the callback of an authorization-code
@@ -1193,6 +1205,10 @@ func (fr *frame) pkgCall(callee Val, method string, e *esb.Expr, x *esb.ECall, a
 			if p.Path[len(p.Path)-1] == "OAuth2" {
 				return Val{Kind: libs.OAuthClient} // new google.auth.OAuth2(id, secret, redirect)
 			}
+		case libs.Ability:
+			if p.Path[len(p.Path)-1] == "build" {
+				return Val{Kind: libs.Ability} // new AbilityBuilder(createPrismaAbility).build()
+			}
 		}
 		return fr.builtinCall(Val{}, method, callee, e, x, args, st, site)
 	}
@@ -1348,6 +1364,14 @@ func (fr *frame) kindCall(callee Val, kind libs.Kind, what string, e *esb.Expr, 
 		return Val{F: Cmp}
 	case libs.OAuthClient:
 		return Val{Kind: libs.OAuthClient}
+	case libs.Ability:
+		if p := callee.Pkg; p != nil && p.Path[len(p.Path)-1] == "subject" && len(args) > 1 {
+			return args[1] // subject("SpaceMember", member) is the member
+		}
+		if p := callee.Pkg; p != nil && p.Path[len(p.Path)-1] == "AbilityBuilder" {
+			return callee // its build() makes the ability
+		}
+		return Val{Kind: libs.Ability}
 	case libs.SigVerify:
 		if p := callee.Pkg; p != nil && p.Path[len(p.Path)-1] == "createVerify" {
 			return Val{Kind: kindVerifier}

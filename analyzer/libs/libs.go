@@ -85,6 +85,11 @@ const (
 	// SigVerify: checks a signature with a public key or shared secret and
 	// returns whether it holds (Node crypto.verify, createVerify().verify()).
 	SigVerify
+	// Ability: CASL — builds an ability (createMongoAbility, createPrismaAbility,
+	// defineAbility, new AbilityBuilder(…).build()) whose can/cannot checks a
+	// record against the rules the app gave the caller; subject(type, record)
+	// tags the record it checks.
+	Ability
 	// Mint: issues something new on every call: a signed token, a random id.
 	// A function that calls it does more than read.
 	Mint
@@ -209,6 +214,7 @@ func init() {
 	add(Mint, "", []string{"@paralleldrive/cuid2"}, "createId", "init")
 	add(Mint, "", []string{"cuid"}, "default")
 	add(Mint, "", []string{"uuid"}, "v1", "v4", "v6", "v7")
+	add(Ability, "", []string{"@casl/ability", "@casl/prisma"}, "createMongoAbility", "createPrismaAbility", "defineAbility", "AbilityBuilder", "subject", "Ability", "PureAbility")
 	add(EnvObject, "", []string{"@t3-oss/env-nextjs", "@t3-oss/env-core", "@t3-oss/env-nuxt"}, "createEnv")
 	add(Identity, "", []string{"next/cache"}, "unstable_cache")
 	add(Identity, "", []string{"react"}, "cache")
