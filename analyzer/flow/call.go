@@ -379,6 +379,11 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 				// FormData field may be a File.
 				v.F |= Stringly
 			}
+			if src := fr.calleeText(x.Target); strings.Contains(src, "cookies") || obj.Origin != nil && strings.Contains(obj.Origin.ID, "cookies") {
+				// A cookie is what a browser presents on its own: looked up in a
+				// session store, it is the session's credential.
+				v.F |= Cred
+			}
 			v.Origin = &Origin{ID: fr.calleeText(x.Target) + "('" + key + "')", Mod: fr.mod, Loc: e.Loc, Root: root + "." + key}
 			return v
 		}
