@@ -535,8 +535,18 @@ func includedRels(q *Query, inc Val) {
 // that such a relation is non-empty is a membership check of the parent row.
 func scopedRels(q *Query, inc Val) {
 	for name, rel := range inc.Obj {
-		if w, ok := rel.Obj["where"]; ok && w.deep().Has(Caller) {
+		w, ok := rel.Obj["where"]
+		if !ok {
+			continue
+		}
+		switch d := w.deep(); {
+		case d.Has(Caller):
 			q.ScopedRels = append(q.ScopedRels, name)
+		case d.Has(Client) && d.Origin != nil:
+			if q.ChildRels == nil {
+				q.ChildRels = map[string]*Origin{}
+			}
+			q.ChildRels[name] = d.Origin
 		}
 	}
 	sort.Strings(q.ScopedRels)

@@ -422,6 +422,12 @@ func (fr *frame) memberNode(base Val, name string, loc esb.Loc) Val {
 		return Val{F: Client | Request, Origin: &Origin{ID: id, Mod: fr.mod, Loc: loc, Root: "request." + name}}
 	case base.Has(Response):
 		return Val{F: Response}
+	case base.RowsAt != nil && len(base.RowsAt.ScopedRels) > 0 && base.RowsAt.ChildRels[name] != nil:
+		// team.datarooms, included under a team whose users were filtered by
+		// the caller: the dataroom the client named exists under the
+		// caller's team only if the list is not empty.
+		fr.authorize(base.RowsAt.ChildRels[name], loc)
+		return Val{F: base.F & (Caller | Auth)}
 	case base.RowsAt != nil && base.KeyedBy != nil && hasString(base.RowsAt.ScopedRels, name):
 		// workspace.users where users was included filtered by the caller: the
 		// membership of the caller in the row the client chose.

@@ -53,6 +53,9 @@ type Query struct {
 	// ScopedRels are included relations filtered by the caller
 	// (include: { users: { where: { userId } } }): the membership test.
 	ScopedRels []string
+	// ChildRels are included relations filtered by a client id
+	// (include: { datarooms: { where: { id: dataroomId } } }), by name.
+	ChildRels map[string]*Origin
 	// Via names the helper the query happens in, when it is not in the entry.
 	Via string
 	// Inner is the query inside the helper (for related locations).
