@@ -1369,6 +1369,10 @@ func (fr *frame) kindCall(callee Val, kind libs.Kind, what string, e *esb.Expr, 
 		return Val{F: Cmp}
 	case libs.OAuthClient:
 		return Val{Kind: libs.OAuthClient}
+	case libs.CookieJar:
+		// parse(req.headers.cookie)[name]: a cookie, strings only, and what
+		// the browser presents as a session credential.
+		return Val{F: Client | Stringly | Cred, Origin: &Origin{ID: "cookies", Mod: fr.mod, Loc: e.Loc, Root: "cookies"}}
 	case libs.Ability:
 		if p := callee.Pkg; p != nil && p.Path[len(p.Path)-1] == "subject" && len(args) > 1 {
 			return args[1] // subject("SpaceMember", member) is the member

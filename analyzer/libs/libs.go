@@ -90,6 +90,9 @@ const (
 	// record against the rules the app gave the caller; subject(type, record)
 	// tags the record it checks.
 	Ability
+	// CookieJar: parses the request's cookies (cookie's parse, nookies'
+	// parseCookies, cookies-next getCookie): values the browser presents.
+	CookieJar
 	// Mint: issues something new on every call: a signed token, a random id.
 	// A function that calls it does more than read.
 	Mint
@@ -215,6 +218,9 @@ func init() {
 	add(Mint, "", []string{"cuid"}, "default")
 	add(Mint, "", []string{"uuid"}, "v1", "v4", "v6", "v7")
 	add(Ability, "", []string{"@casl/ability", "@casl/prisma"}, "createMongoAbility", "createPrismaAbility", "defineAbility", "AbilityBuilder", "subject", "Ability", "PureAbility")
+	add(CookieJar, "", []string{"cookie"}, "parse")
+	add(CookieJar, "", []string{"nookies"}, "parseCookies")
+	add(CookieJar, "", []string{"cookies-next", "cookies-next/server"}, "getCookie", "getCookies")
 	add(EnvObject, "", []string{"@t3-oss/env-nextjs", "@t3-oss/env-core", "@t3-oss/env-nuxt"}, "createEnv")
 	add(Identity, "", []string{"next/cache"}, "unstable_cache")
 	add(Identity, "", []string{"react"}, "cache")
