@@ -992,15 +992,15 @@ func schemaDef(r *schemaRef, prog *index.Program) (d *schemaRef, isName bool) {
 		if imp == nil || imp.Target.File == "" || imp.Name == "*" {
 			return nil, true
 		}
-		if decl := exportedHelperDecl(prog, imp.Target.File, imp.Name); decl != nil && decl.Init != nil && len(decl.Path) == 0 {
-			return &schemaRef{mod: helperModule(prog, imp.Target.File), expr: *decl.Init}, true
+		if dm, decl := exportedDecl(prog, imp.Target.File, imp.Name, 0); decl != nil && decl.Init != nil && len(decl.Path) == 0 {
+			return &schemaRef{mod: dm, expr: *decl.Init}, true
 		}
 		return nil, true
 	case *esb.EDot:
 		if t, ok := x.Target.Data.(*esb.EImportIdentifier); ok {
 			if imp := m.Imports[t.Ref]; imp != nil && imp.Name == "*" && imp.Target.File != "" {
-				if decl := exportedHelperDecl(prog, imp.Target.File, x.Name); decl != nil && decl.Init != nil && len(decl.Path) == 0 {
-					return &schemaRef{mod: helperModule(prog, imp.Target.File), expr: *decl.Init}, true
+				if dm, decl := exportedDecl(prog, imp.Target.File, x.Name, 0); decl != nil && decl.Init != nil && len(decl.Path) == 0 {
+					return &schemaRef{mod: dm, expr: *decl.Init}, true
 				}
 				return nil, true
 			}

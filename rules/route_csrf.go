@@ -719,15 +719,34 @@ func resolveHelperFunc(prog *index.Program, m *index.Module, target esb.Expr) *i
 
 // exportedHelperDecl finds the declaration behind an export of a project file.
 func exportedHelperDecl(prog *index.Program, rel, name string) *index.Decl {
+	_, d := exportedDecl(prog, rel, name, 0)
+	return d
+}
+
+// exportedDecl finds the declaration behind an export of a project file and
+// the module it is in, following re-exports (`export { S } from "./types"`,
+// or an imported binding exported again).
+func exportedDecl(prog *index.Program, rel, name string, depth int) (*index.Module, *index.Decl) {
 	mm := helperModule(prog, rel)
-	if mm == nil {
-		return nil
+	if mm == nil || depth > 6 {
+		return nil, nil
 	}
 	ex := mm.Exports[name]
-	if ex == nil || !ex.HasLocal {
-		return nil
+	switch {
+	case ex == nil:
+		return nil, nil
+	case ex.From != nil && ex.From.Target.File != "" && ex.From.Name != "*":
+		return exportedDecl(prog, ex.From.Target.File, ex.From.Name, depth+1)
+	case !ex.HasLocal:
+		return nil, nil
 	}
-	return mm.Decls[ex.Local]
+	if d := mm.Decls[ex.Local]; d != nil {
+		return mm, d
+	}
+	if imp := mm.Imports[ex.Local]; imp != nil && imp.Target.File != "" && imp.Name != "*" {
+		return exportedDecl(prog, imp.Target.File, imp.Name, depth+1)
+	}
+	return nil, nil
 }
 
 // helperModule is a project module a rule reads beyond what the analysis
