@@ -205,6 +205,11 @@ func (fr *frame) call(e *esb.Expr, x *esb.ECall, st *state) Val {
 				fr.authorize(v.Origin, e.Loc)
 				fr.authorize(v.KeyedBy, e.Loc)
 			}
+			if fr.summary && obj.Params != 0 && (a.KeyParams != 0 || a.Params != 0) {
+				// In a helper, an ability built from its parameters: whether
+				// the record is the caller's depends on what callers pass.
+				fr.facts.AuthzPairs = append(fr.facts.AuthzPairs, AuthzPair{Subject: a, Against: Val{F: obj.F & (Caller | Client | Member), Params: obj.Params, Field: obj.Field}, Site: site})
+			}
 		}
 		return Val{F: Cmp}
 	case obj.Kind == libs.OAuthClient && method != "":
@@ -965,6 +970,17 @@ func (fr *frame) apply(s *Summary, fn *index.Func, args []Val, st *state, site S
 		st.exited = true
 	}
 	ret := subst(s.Ret, 0)
+	if ret.Kind == libs.Ability {
+		// defineAbilityForApiKeys({ spaceId }): the rules are about what the
+		// call passes; keep it with the ability for its checks.
+		a := unionData(args)
+		ret.F |= a.F & (Caller | Client | Member)
+		ret.Params |= a.Params
+		ret.Field = a.Field // ({ spaceId }): that field of the caller's options
+		if ret.Origin == nil {
+			ret.Origin = a.Origin
+		}
+	}
 	if s.Ret.RowsAt != nil && selector(s.Ret.RowsAt.Filter).Any(Caller|Cred) {
 		// The helper returns the row it looked up by what this call passes:
 		// the caller's identity or a presented credential (a hashed API key),
