@@ -534,9 +534,27 @@ func includedRels(q *Query, inc Val) {
 // scopedRels records relations included with a filter on the caller: testing
 // that such a relation is non-empty is a membership check of the parent row.
 func scopedRels(q *Query, inc Val) {
+	scopedRelsAt(q, inc, "", 0)
+	sort.Strings(q.ScopedRels)
+}
+
+// scopedRelsAt records the relations below prefix (team.users of select: {
+// team: { select: { users: { where: { userId } } } } }).
+func scopedRelsAt(q *Query, inc Val, prefix string, depth int) {
 	for name, rel := range inc.Obj {
+		for _, k := range []string{"select", "include"} {
+			if sub, ok := rel.Obj[k]; ok && depth < 3 {
+				scopedRelsAt(q, sub, prefix+name+".", depth+1)
+			}
+		}
 		w, ok := rel.Obj["where"]
 		if !ok {
+			continue
+		}
+		if prefix != "" {
+			if w.deep().Has(Caller) {
+				q.ScopedRels = append(q.ScopedRels, prefix+name)
+			}
 			continue
 		}
 		switch d := w.deep(); {
@@ -549,7 +567,6 @@ func scopedRels(q *Query, inc Val) {
 			q.ChildRels[name] = d.Origin
 		}
 	}
-	sort.Strings(q.ScopedRels)
 }
 
 // parentRefs finds, in the data of a created record, an id-like field whose

@@ -428,6 +428,11 @@ func (fr *frame) memberNode(base Val, name string, loc esb.Loc) Val {
 		// caller's team only if the list is not empty.
 		fr.authorize(base.RowsAt.ChildRels[name], loc)
 		return Val{F: base.F & (Caller | Auth)}
+	case base.FieldOf != nil && base.KeyedBy != nil && hasString(base.FieldOf.ScopedRels, base.FieldName+"."+name):
+		// doc.team.users, selected with a filter on the caller: the caller's
+		// membership in the team of the document the client chose.
+		fr.authorize(base.KeyedBy, loc)
+		return Val{F: Caller | Auth}
 	case base.RowsAt != nil && base.KeyedBy != nil && hasString(base.RowsAt.ScopedRels, name):
 		// workspace.users where users was included filtered by the caller: the
 		// membership of the caller in the row the client chose.
