@@ -1146,12 +1146,10 @@ func (fr *frame) newExpr(e *esb.Expr, x *esb.ENew, st *state) Val {
 		return Val{}
 	}
 	if name := ctorName(fr.mod, x.Target); name == "PrismaClient" || name == "PrismaClientExtended" {
-		// A Prisma client generated to a custom path (often not committed):
-		// the class name is unambiguous.
-		// TODO(recall): clients imported from an uncommitted generated folder
-		// (@/generated/prisma/client) reach pkgCall above and stay unknown;
-		// enabling them needs the wrapper/middleware precision work noted in
-		// the closing note first (formbricks, inbox-zero).
+		// A Prisma client generated to a custom path that is committed (a
+		// project class): the class name is unambiguous. One imported from an
+		// uncommitted generated folder is recognised by its specifier
+		// (libs.IsGeneratedPrismaClient).
 		return Val{F: DB, Kind: libs.DBFactory}
 	}
 	if callee.F == 0 && callee.Params == 0 && callee.Pkg == nil {
