@@ -185,9 +185,6 @@ func checkMissingRateLimit(p *Pass) {
 	// Which public auth flows run, by the entry's name and its calls.
 	var flows []flowHit
 	limited := false
-	if fl := authFlowNames[normaliseFlowName(e.Name)]; fl != flowNone {
-		flows = append(flows, flowHit{flow: fl, name: e.Name, loc: e.Loc})
-	}
 	entryCalls(e.Fn, func(c *esb.ECall, loc esb.Loc, last, full string) {
 		if rateLimiterName(last) || rateLimiterName(full) {
 			limited = true
@@ -208,6 +205,12 @@ func checkMissingRateLimit(p *Pass) {
 	})
 	if limited {
 		return
+	}
+	if fl := authFlowNames[normaliseFlowName(e.Name)]; fl != flowNone && len(flows) == 0 {
+		// The name says which flow only when the calls do not:
+		// signInWithEmail that calls signInWithOtp sends a code, it checks no
+		// password.
+		flows = append(flows, flowHit{flow: fl, name: e.Name, loc: e.Loc})
 	}
 	var reasons []string
 	var sites []RelatedDiag
