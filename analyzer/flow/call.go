@@ -141,7 +141,7 @@ func (fr *frame) call(e *esb.Expr, x *esb.ECall, st *state) Val {
 		fr.concurrentReads(fr.facts.Ops[opsBefore:], len(fr.facts.AuthCalls) > authCallsBefore, st.authed)
 	}
 	for i := range x.Args {
-		if codeExchange(literalKeys(x.Args[i], 0)) {
+		if codeExchange(x.Args[i], 0) {
 			// requestToken({ client_id, client_secret, code, grant_type }): an
 			// OAuth callback completing a sign-in or connection begun elsewhere,
 			// whichever helper posts the form.
@@ -331,15 +331,9 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 		secret, steered, cred := false, false, false
 		for _, a := range args {
 			d := a.deep()
-			if d.Has(Env) {
-				secret = true
-			}
-			if d.Has(Client) || d.Params != 0 {
-				steered = true
-			}
-			if d.Has(Cred) {
-				cred = true
-			}
+			secret = secret || d.Has(Env)
+			steered = steered || steers(d)
+			cred = cred || d.Has(Cred)
 		}
 		if cred {
 			// Exchanging a presented credential with its issuer (an OAuth code
@@ -432,19 +426,21 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 		// a comparison under a secret included.
 		return Val{F: out.F & (Auth | Caller | Cmp | Secret | Env), Params: out.Params}
 	}
-	if (method == "includes" || method == "has") && len(args) == 1 && fixedList(obj) && ipOrigin(args[0]) {
-		return Val{F: Secret | Cmp} // ALLOWED_IPS.includes(ip)
-	}
-	if (method == "includes" || method == "has") && len(args) == 1 && obj.Has(Env) && !obj.Has(Client) {
-		// env.ADMINS.includes(email): the deployment's allow-list. Being on
-		// it is a role for the caller's own identity; an email the client
-		// sends proves nothing, as it is no secret.
-		v := compareVal(obj, args[0])
-		v.F |= Listed
-		if d := args[0].deep(); d.Has(Client) {
-			v.F &^= Env | Secret
+	if (method == "includes" || method == "has") && len(args) == 1 {
+		if fixedList(obj) && ipOrigin(args[0]) {
+			return Val{F: Secret | Cmp} // ALLOWED_IPS.includes(ip)
 		}
-		return v
+		if obj.Has(Env) && !obj.Has(Client) {
+			// env.ADMINS.includes(email): the deployment's allow-list. Being
+			// on it is a role for the caller's own identity; an email the
+			// client sends proves nothing, as it is no secret.
+			v := compareVal(obj, args[0])
+			v.F |= Listed
+			if args[0].deep().Has(Client) {
+				v.F &^= Env | Secret
+			}
+			return v
+		}
 	}
 	if registersHandler(method) {
 		// bot.onNewMention(async (thread) => …), emitter.on("event", …): the
@@ -1641,11 +1637,17 @@ func init() {
 // entry point (or of the function being summarised) chose.
 func steeredBy(args []Val) bool {
 	for _, a := range args {
-		if d := a.deep(); d.Has(Client) || d.Params != 0 {
+		if steers(a.deep()) {
 			return true
 		}
 	}
 	return false
+}
+
+// steers: a value (already deepened) holds client data or a parameter of
+// the function being summarised.
+func steers(d Val) bool {
+	return d.Has(Client) || d.Params != 0
 }
 
 // builtinCtor reports whether a constructor is a JavaScript or Web global
@@ -1671,44 +1673,45 @@ func codeExchangeBody(init esb.Expr) bool {
 	}
 	for _, p := range o.Properties {
 		if k, ok := p.Key.Data.(*esb.EString); ok && index.String(k.Value) == "body" && p.ValueOrNil.Data != nil {
-			return codeExchange(literalKeys(p.ValueOrNil, 0))
+			return codeExchange(p.ValueOrNil, 0)
 		}
 	}
 	return false
 }
 
-// codeExchange: the fields of an OAuth 2.0 token request for an
-// authorization code (the code with the client's secret, a PKCE verifier or
-// the grant type).
-func codeExchange(keys map[string]bool) bool {
-	return keys["code"] && (keys["client_secret"] || keys["code_verifier"] || keys["grant_type"])
-}
-
-// literalKeys are the keys of an object literal, also inside
-// JSON.stringify(…) or new URLSearchParams(…).
-func literalKeys(e esb.Expr, depth int) map[string]bool {
+// codeExchange reports whether e is an OAuth 2.0 token request for an
+// authorization code: an object literal (also inside JSON.stringify(…) or
+// new URLSearchParams(…)) with the code and the client's secret, a PKCE
+// verifier or the grant type. It runs on every call argument, so it reads
+// the keys in place rather than collecting them.
+func codeExchange(e esb.Expr, depth int) bool {
 	if depth > 3 {
-		return nil
+		return false
 	}
 	switch x := e.Data.(type) {
 	case *esb.EObject:
-		keys := map[string]bool{}
+		code, proof := false, false
 		for _, p := range x.Properties {
 			if k, ok := p.Key.Data.(*esb.EString); ok {
-				keys[index.String(k.Value)] = true
+				switch index.String(k.Value) {
+				case "code":
+					code = true
+				case "client_secret", "code_verifier", "grant_type":
+					proof = true
+				}
 			}
 		}
-		return keys
+		return code && proof
 	case *esb.ENew:
 		if len(x.Args) == 1 {
-			return literalKeys(x.Args[0], depth+1)
+			return codeExchange(x.Args[0], depth+1)
 		}
 	case *esb.ECall:
 		if len(x.Args) >= 1 {
-			return literalKeys(x.Args[0], depth+1)
+			return codeExchange(x.Args[0], depth+1)
 		}
 	}
-	return nil
+	return false
 }
 
 // registersHandler reports whether a method of an object we cannot see

@@ -101,18 +101,18 @@ type state struct {
 }
 
 type frame struct {
-	// safeLinks: see linkSafeResult.
-	safeLinks map[esb.Ref]safeLink
-	e         *Engine
-	mod       *index.Module
-	facts     *Facts
-	env       map[esb.Ref]Val
-	rets      *[]Ret
-	depth     int
-	wrapper   bool // analysing a wrapper: calls to unknown HOFs run their callbacks with client input
-	summary   bool // analysing for a summary: parameters are symbolic
+	e       *Engine
+	mod     *index.Module
+	facts   *Facts
+	env     map[esb.Ref]Val
+	rets    *[]Ret
+	depth   int
+	wrapper bool // analysing a wrapper: calls to unknown HOFs run their callbacks with client input
+	summary bool // analysing for a summary: parameters are symbolic
 	// checked: variables whose safeParse result had .success tested.
 	checked map[esb.Ref]bool
+	// safeLinks: see linkSafeResult.
+	safeLinks map[esb.Ref]safeLink
 	// onReturn observes each return of the function being run.
 	onReturn func(state)
 	// last holds the value each expression node had when last evaluated.
