@@ -866,9 +866,29 @@ func hasToken(toks []string, set map[string]bool) bool {
 	return false
 }
 
-// secretWords mark a variable as a secret whatever else its name says.
+// secretWords mark a variable as a secret whatever else its name says,
+// unless the name is a feature toggle (see toggle).
 var secretWords = map[string]bool{"SECRET": true, "SECRETS": true, "PRIVATE": true, "PASSWORD": true, "PASSWD": true, "PASS": true,
-	"PWD": true, "CREDENTIAL": true, "CREDENTIALS": true, "SIGNING": true, "ENCRYPTION": true, "SALT": true, "PRIVKEY": true}
+	"PWD": true, "PASSPHRASE": true, "CREDENTIAL": true, "CREDENTIALS": true, "SALT": true, "PRIVKEY": true}
+
+// secretModifiers say what a key is for (SIGNING_KEY, ENCRYPTION_TOKEN): with
+// a key word the key is a secret; alone they are a domain word, as in an
+// e-signature product's SIGNING_CONTACT_INFO.
+var secretModifiers = map[string]bool{"SIGNING": true, "ENCRYPTION": true}
+
+// toggleFirst and toggleLast mark a feature toggle (DISABLE_PASSWORD_SIGNUP,
+// PASSWORD_RESET_DISABLED): its value is on or off, whatever it switches.
+var toggleFirst = map[string]bool{"DISABLE": true, "ENABLE": true, "IS": true, "SHOW": true, "HIDE": true, "ALLOW": true, "USE": true}
+var toggleLast = map[string]bool{"ENABLED": true, "DISABLED": true, "REQUIRED": true, "ALLOWED": true, "FLAG": true}
+
+// toggle reports whether a name is a feature toggle. A name with a key word
+// is not one: ENABLE_BANKING_KEY_CONTENT is Enable Banking's key.
+func toggle(toks []string) bool {
+	if len(toks) == 0 || hasToken(toks, keyWords) {
+		return false
+	}
+	return toggleFirst[toks[0]] || toggleLast[toks[len(toks)-1]]
+}
 
 // keyWords mark a credential that may or may not be public (API keys, tokens).
 var keyWords = map[string]bool{"KEY": true, "TOKEN": true, "APIKEY": true, "DSN": true, "KEYS": true, "TOKENS": true}
@@ -908,10 +928,12 @@ func classifyServerEnv(name string) envClass {
 	}
 	toks := envTokens(name)
 	switch {
+	case toggle(toks):
+		return envNotSecret
 	case hasToken(toks, secretWords), connectionString(toks), serviceRole(toks):
 		return envSecret
 	case hasToken(toks, keyWords):
-		if hasToken(toks, secretVendors) {
+		if hasToken(toks, secretVendors) || hasToken(toks, secretModifiers) {
 			return envSecret
 		}
 		return envMaybeSecret
@@ -920,17 +942,21 @@ func classifyServerEnv(name string) envClass {
 }
 
 // classifyPublicEnv says whether a NEXT_PUBLIC_ variable's name looks like a
-// secret: always for SECRET/PRIVATE/SERVICE_ROLE/PASSWORD and connection
-// strings; for KEY/TOKEN only when the name has no word of a key that is
-// public by design (PUBLISHABLE, ANON, SITE_KEY, MAPBOX, ...), and then a
-// secret for vendors whose keys are never public, a maybe otherwise.
+// secret: never for a feature toggle; always for
+// SECRET/PRIVATE/SERVICE_ROLE/PASSWORD and connection strings; for KEY/TOKEN
+// only when the name has no word of a key that is public by design
+// (PUBLISHABLE, ANON, SITE_KEY, MAPBOX, ...), and then a secret for vendors
+// whose keys are never public and signing or encryption keys, a maybe
+// otherwise.
 func classifyPublicEnv(name string) envClass {
 	toks := envTokens(strings.TrimPrefix(name, "NEXT_PUBLIC_"))
 	switch {
+	case toggle(toks):
+		return envNotSecret
 	case hasToken(toks, secretWords), serviceRole(toks), connectionString(toks):
 		return envSecret
 	case hasToken(toks, keyWords) && !hasToken(toks, publicWords):
-		if hasToken(toks, secretVendors) {
+		if hasToken(toks, secretVendors) || hasToken(toks, secretModifiers) {
 			return envSecret
 		}
 		return envMaybeSecret

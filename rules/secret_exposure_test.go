@@ -13,22 +13,26 @@ import (
 
 func TestClassifyServerEnv(t *testing.T) {
 	cases := map[string]envClass{
-		"STRIPE_SECRET_KEY":         envSecret,
-		"OPENAI_API_KEY":            envSecret, // vendor keys are never public
-		"DATABASE_URL":              envSecret, // connection strings hold a password
-		"POSTGRES_PRISMA_URL":       envSecret,
-		"SMTP_PASS":                 envSecret,
-		"SUPABASE_SERVICE_ROLE_KEY": envSecret,
-		"AUTH_SECRET":               envSecret,
-		"CMS_API_TOKEN":             envMaybeSecret,
-		"MAPS_KEY":                  envMaybeSecret,
-		"UPSTASH_REDIS_REST_URL":    envNotSecret, // the REST URL is not the token
-		"NEXT_PUBLIC_STRIPE_SECRET": envNotSecret, // public by name: checkPublicSecrets' job
-		"NODE_ENV":                  envNotSecret,
-		"VERCEL_GIT_COMMIT_SHA":     envNotSecret,
-		"APP_URL":                   envNotSecret,
-		"NEXTAUTH_URL":              envNotSecret,
-		"SUPABASE_URL":              envNotSecret,
+		"STRIPE_SECRET_KEY":          envSecret,
+		"OPENAI_API_KEY":             envSecret, // vendor keys are never public
+		"DATABASE_URL":               envSecret, // connection strings hold a password
+		"POSTGRES_PRISMA_URL":        envSecret,
+		"SMTP_PASS":                  envSecret,
+		"SUPABASE_SERVICE_ROLE_KEY":  envSecret,
+		"AUTH_SECRET":                envSecret,
+		"CMS_API_TOKEN":              envMaybeSecret,
+		"MAPS_KEY":                   envMaybeSecret,
+		"UPSTASH_REDIS_REST_URL":     envNotSecret, // the REST URL is not the token
+		"NEXT_PUBLIC_STRIPE_SECRET":  envNotSecret, // public by name: checkPublicSecrets' job
+		"NODE_ENV":                   envNotSecret,
+		"VERCEL_GIT_COMMIT_SHA":      envNotSecret,
+		"APP_URL":                    envNotSecret,
+		"NEXTAUTH_URL":               envNotSecret,
+		"SUPABASE_URL":               envNotSecret,
+		"PASSWORD_RESET_DISABLED":    envNotSecret,   // a toggle
+		"ENABLE_BANKING_KEY_CONTENT": envMaybeSecret, // a vendor's key, not a toggle
+		"WEBHOOK_SIGNING_KEY":        envSecret,
+		"SIGNING_PASSPHRASE":         envSecret,
 	}
 	for name, want := range cases {
 		if got := classifyServerEnv(name); got != want {
@@ -39,32 +43,36 @@ func TestClassifyServerEnv(t *testing.T) {
 
 func TestClassifyPublicEnv(t *testing.T) {
 	cases := map[string]envClass{
-		"NEXT_PUBLIC_SUPABASE_SERVICE_ROLE_KEY": envSecret,
-		"NEXT_PUBLIC_STRIPE_SECRET_KEY":         envSecret,
-		"NEXT_PUBLIC_JWT_SECRET":                envSecret,
-		"NEXT_PUBLIC_FIREBASE_PRIVATE_KEY":      envSecret, // PRIVATE wins over FIREBASE
-		"NEXT_PUBLIC_ADMIN_PASSWORD":            envSecret,
-		"NEXT_PUBLIC_DATABASE_URL":              envSecret,
-		"NEXT_PUBLIC_OPENAI_API_KEY":            envSecret,
-		"NEXT_PUBLIC_GITHUB_TOKEN":              envSecret,
-		"NEXT_PUBLIC_ALGOLIA_ADMIN_KEY":         envMaybeSecret,
-		"NEXT_PUBLIC_API_KEY":                   envMaybeSecret,
-		"NEXT_PUBLIC_SANITY_TOKEN":              envMaybeSecret,
-		"NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY":    envNotSecret,
-		"NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY":     envNotSecret,
-		"NEXT_PUBLIC_SUPABASE_ANON_KEY":         envNotSecret,
-		"NEXT_PUBLIC_RECAPTCHA_SITE_KEY":        envNotSecret,
-		"NEXT_PUBLIC_TURNSTILE_SITE_KEY":        envNotSecret,
-		"NEXT_PUBLIC_MAPBOX_TOKEN":              envNotSecret,
-		"NEXT_PUBLIC_GOOGLE_MAPS_API_KEY":       envNotSecret,
-		"NEXT_PUBLIC_POSTHOG_KEY":               envNotSecret,
-		"NEXT_PUBLIC_SENTRY_DSN":                envNotSecret,
-		"NEXT_PUBLIC_ALGOLIA_SEARCH_KEY":        envNotSecret,
-		"NEXT_PUBLIC_FIREBASE_API_KEY":          envNotSecret,
-		"NEXT_PUBLIC_VAPID_PUBLIC_KEY":          envNotSecret,
-		"NEXT_PUBLIC_SUPABASE_URL":              envNotSecret,
-		"NEXT_PUBLIC_SITE_URL":                  envNotSecret,
-		"NEXT_PUBLIC_AUTH_URL":                  envNotSecret,
+		"NEXT_PUBLIC_SUPABASE_SERVICE_ROLE_KEY":     envSecret,
+		"NEXT_PUBLIC_STRIPE_SECRET_KEY":             envSecret,
+		"NEXT_PUBLIC_JWT_SECRET":                    envSecret,
+		"NEXT_PUBLIC_FIREBASE_PRIVATE_KEY":          envSecret, // PRIVATE wins over FIREBASE
+		"NEXT_PUBLIC_ADMIN_PASSWORD":                envSecret,
+		"NEXT_PUBLIC_DATABASE_URL":                  envSecret,
+		"NEXT_PUBLIC_OPENAI_API_KEY":                envSecret,
+		"NEXT_PUBLIC_GITHUB_TOKEN":                  envSecret,
+		"NEXT_PUBLIC_ALGOLIA_ADMIN_KEY":             envMaybeSecret,
+		"NEXT_PUBLIC_API_KEY":                       envMaybeSecret,
+		"NEXT_PUBLIC_SANITY_TOKEN":                  envMaybeSecret,
+		"NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY":        envNotSecret,
+		"NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY":         envNotSecret,
+		"NEXT_PUBLIC_SUPABASE_ANON_KEY":             envNotSecret,
+		"NEXT_PUBLIC_RECAPTCHA_SITE_KEY":            envNotSecret,
+		"NEXT_PUBLIC_TURNSTILE_SITE_KEY":            envNotSecret,
+		"NEXT_PUBLIC_MAPBOX_TOKEN":                  envNotSecret,
+		"NEXT_PUBLIC_GOOGLE_MAPS_API_KEY":           envNotSecret,
+		"NEXT_PUBLIC_POSTHOG_KEY":                   envNotSecret,
+		"NEXT_PUBLIC_SENTRY_DSN":                    envNotSecret,
+		"NEXT_PUBLIC_ALGOLIA_SEARCH_KEY":            envNotSecret,
+		"NEXT_PUBLIC_FIREBASE_API_KEY":              envNotSecret,
+		"NEXT_PUBLIC_VAPID_PUBLIC_KEY":              envNotSecret,
+		"NEXT_PUBLIC_SUPABASE_URL":                  envNotSecret,
+		"NEXT_PUBLIC_SITE_URL":                      envNotSecret,
+		"NEXT_PUBLIC_AUTH_URL":                      envNotSecret,
+		"NEXT_PUBLIC_DISABLE_EMAIL_PASSWORD_SIGNUP": envNotSecret, // a toggle
+		"NEXT_PUBLIC_SIGNING_CONTACT_INFO":          envNotSecret, // a domain word
+		"NEXT_PUBLIC_SIGNING_PUBLIC_KEY":            envNotSecret,
+		"NEXT_PUBLIC_ENCRYPTION_KEY":                envSecret,
 	}
 	for name, want := range cases {
 		if got := classifyPublicEnv(name); got != want {
