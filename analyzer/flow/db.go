@@ -67,6 +67,9 @@ func (fr *frame) dbCall(obj Val, method string, e *esb.Expr, x *esb.ECall, args 
 	if q.Write {
 		fr.markWrite(q)
 	}
+	if fr.summary {
+		fr.facts.Filtered |= q.Filter.Params
+	}
 	if q.Filter.Has(Cred) {
 		// Looking up who a presented credential belongs to is the
 		// authentication itself, not an unauthenticated read.

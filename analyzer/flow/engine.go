@@ -46,6 +46,7 @@ type Summary struct {
 	StrParams       uint64 // see Facts.StrTested
 	TruthParams     uint64 // see Facts.TruthTested
 	CmpParams       uint64 // see Facts.CmpTested
+	FilterParams    uint64 // see Facts.Filtered
 	SessionAuth     bool   // see Facts.SessionAuth
 	AssertsParams   uint64 // see Facts.Asserted
 	RateLimit       bool
@@ -144,12 +145,12 @@ const EntryBudget = 400_000
 // `authMode !== "none"` is decided.
 func (e *Engine) SummarizeFor(fn *index.Func, args []Val) *Summary {
 	s := e.Summarize(fn)
-	if s.StrParams == 0 && s.TruthParams == 0 && s.CmpParams == 0 {
+	if s.StrParams == 0 && s.TruthParams == 0 && s.CmpParams == 0 && s.FilterParams == 0 {
 		return s
 	}
 	var key strings.Builder
 	consts := map[int]string{}
-	var authed uint64
+	var authed, creds uint64
 	secrets := map[int][]string{}
 	for i, a := range args {
 		if i >= 64 {
@@ -175,6 +176,14 @@ func (e *Engine) SummarizeFor(fn *index.Func, args []Val) *Summary {
 			authed |= bit
 			fmt.Fprintf(&key, "%d=auth;", i)
 		}
+		if s.FilterParams&bit != 0 && a.Has(Cred) && !a.Any(Caller|Auth) {
+			// verify(req.headers.authorization): the helper's lookup of what
+			// it was handed is the lookup of a presented credential. (A
+			// credential field of an object argument is one in the helper
+			// already, by its name; the object's other fields are not.)
+			creds |= bit
+			fmt.Fprintf(&key, "%d=cred;", i)
+		}
 	}
 	if key.Len() == 0 {
 		return s
@@ -186,7 +195,13 @@ func (e *Engine) SummarizeFor(fn *index.Func, args []Val) *Summary {
 	if e.busy[fn.Key()] {
 		return s
 	}
-	sp := e.analyzeSummary(fn, symbolicParams(fn, consts, authed, secrets))
+	sp := e.analyzeSummary(fn, symbolicParams(fn, consts, authed, creds, secrets))
+	if creds != 0 {
+		// A credential argument changes what authenticates, not which other
+		// arguments reach a sink unvalidated: `login:${email}:${code}` holds
+		// the code, and still the email.
+		sp.SinkParams |= s.SinkParams &^ creds
+	}
 	if e.Budget > 0 {
 		if e.special == nil {
 			e.special = map[string]*Summary{}
@@ -216,9 +231,9 @@ func secretFields(a Val) []string {
 }
 
 // symbolicParams are the parameters a summary is computed with: each one its
-// own Params bit, plus the known strings and auth results of a specialised
-// summary.
-func symbolicParams(fn *index.Func, consts map[int]string, authed uint64, secrets map[int][]string) []Val {
+// own Params bit, plus the known strings, auth results and credentials of a
+// specialised summary.
+func symbolicParams(fn *index.Func, consts map[int]string, authed, creds uint64, secrets map[int][]string) []Val {
 	params := make([]Val, len(fn.Args))
 	for i := range params {
 		if i < 64 {
@@ -229,6 +244,9 @@ func symbolicParams(fn *index.Func, consts map[int]string, authed uint64, secret
 		}
 		if i < 64 && authed&(1<<uint(i)) != 0 {
 			params[i].F |= Auth | Caller
+		}
+		if i < 64 && creds&(1<<uint(i)) != 0 {
+			params[i].F |= Cred
 		}
 		for _, f := range secrets[i] {
 			if f == "" {
@@ -271,7 +289,7 @@ func (e *Engine) Summarize(fn *index.Func) *Summary {
 	if e.busy[k] {
 		return &Summary{} // recursion: assume nothing until the outer call finishes
 	}
-	s := e.analyzeSummary(fn, symbolicParams(fn, nil, 0, nil))
+	s := e.analyzeSummary(fn, symbolicParams(fn, nil, 0, 0, nil))
 	if e.Budget > 0 {
 		// A summary cut short by the work limit is not the function's summary;
 		// recompute it for the next entry point rather than reuse it.
@@ -438,7 +456,7 @@ func authTag(k string, authed, anon []Val) string {
 }
 
 func summarize(f *Facts) *Summary {
-	s := &Summary{SignIn: f.SignIn, SignInCallback: f.SignInCallback, StrParams: f.StrTested, TruthParams: f.TruthTested, CmpParams: f.CmpTested, SessionAuth: f.SessionAuth, AssertsParams: f.Asserted, RateLimit: f.RateLimited, Unread: f.Unread, AuthCalls: len(f.AuthCalls)}
+	s := &Summary{SignIn: f.SignIn, SignInCallback: f.SignInCallback, StrParams: f.StrTested, TruthParams: f.TruthTested, CmpParams: f.CmpTested, FilterParams: f.Filtered, SessionAuth: f.SessionAuth, AssertsParams: f.Asserted, RateLimit: f.RateLimited, Unread: f.Unread, AuthCalls: len(f.AuthCalls)}
 	s.Exits = f.NormalExits == 0
 	s.Guard = f.ExitAuthed && f.NormalExits > 0
 	s.PrivGuard = s.Guard && f.ExitPriv

@@ -144,6 +144,11 @@ type Facts struct {
 	// signature): calls passing a server secret for one get a summary
 	// specialised to it.
 	CmpTested uint64
+	// Filtered (in a summary): parameters a database query selects by
+	// (`findUnique({ where: { hash: key } })`): calls passing a presented
+	// credential for one get a summary specialised to it, where that lookup
+	// is the authentication.
+	Filtered uint64
 	// Asserted (in a summary): parameters the function validates with a
 	// check that throws unless they are valid (Schema.parse(p), or
 	// safeParse followed by throw on failure).
