@@ -74,7 +74,7 @@ func (fr *frame) evalNode(e *esb.Expr, st *state) Val {
 		v := fr.eval(&x.Value, st)
 		switch x.Op {
 		case esb.UnOpNot:
-			return Val{F: v.F & (Auth | AuthErr | Caller), Params: v.Params}
+			return Val{F: v.F & (Auth | AuthErr | Caller)}
 		case esb.UnOpTypeof, esb.UnOpVoid, esb.UnOpDelete:
 			return Val{}
 		}
