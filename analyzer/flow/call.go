@@ -1141,6 +1141,15 @@ func (fr *frame) newExpr(e *esb.Expr, x *esb.ENew, st *state) Val {
 	if callee.Fn != nil {
 		return Val{}
 	}
+	if m, c := fr.projectClass(x.Target); c != nil && len(c.Methods) > 0 {
+		// new ApiAuthService(prisma).verify(header): the project's methods,
+		// and what it was built from, as for any other object. One built
+		// with a server secret stays an API client (below): what its
+		// methods do with `this` is not followed.
+		if d := unionData(args); !d.Has(Env) {
+			return Join(Val{Obj: methodVals(m, c.Methods)}, d)
+		}
+	}
 	if name := ctorName(fr.mod, x.Target); name == "PrismaClient" || name == "PrismaClientExtended" {
 		// A Prisma client generated to a custom path that is committed (a
 		// project class): the class name is unambiguous. One imported from an
@@ -1159,6 +1168,22 @@ func (fr *frame) newExpr(e *esb.Expr, x *esb.ENew, st *state) Val {
 		return unionData(args)
 	}
 	return callee
+}
+
+// projectClass resolves `new C(…)`'s target to a class the project declares.
+func (fr *frame) projectClass(target esb.Expr) (*index.Module, *index.Class) {
+	ref, ok := astwalk.IdentRef(target)
+	if !ok {
+		return nil, nil
+	}
+	if _, local := fr.env[ref]; local {
+		return nil, nil
+	}
+	b := fr.e.Prog.ResolveRef(fr.mod, ref)
+	if b.Decl == nil || b.Decl.Class == nil {
+		return nil, nil
+	}
+	return b.Mod, b.Decl.Class
 }
 
 // pkgCall handles a call of a package export or a member below it.

@@ -228,6 +228,12 @@ func (e *Engine) declVal(m *index.Module, d *index.Decl) Val {
 		e.declVals[d] = &v
 		return v
 	}
+	if d.Class != nil {
+		// UserService.find(id): a static method is a function of the project.
+		v := Join(Val{Obj: methodVals(m, d.Class.Static)}, e.configured(d.Name, m.Rel))
+		e.declVals[d] = &v
+		return v
+	}
 	if e.declBusy[d] || d.Init == nil && len(d.Assigns) == 0 {
 		return e.configured(d.Name, m.Rel)
 	}
@@ -252,6 +258,18 @@ func (e *Engine) declVal(m *index.Module, d *index.Decl) Val {
 	delete(e.declBusy, d)
 	e.declVals[d] = &v
 	return v
+}
+
+// methodVals are a class's methods as the fields of a value.
+func methodVals(m *index.Module, fns map[string]*index.Func) map[string]Val {
+	if len(fns) == 0 {
+		return nil
+	}
+	out := make(map[string]Val, len(fns))
+	for name, fn := range fns {
+		out[name] = Val{Fn: fn, FnMod: m}
+	}
+	return out
 }
 
 // pkgVal is the value of a package import.

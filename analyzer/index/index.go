@@ -45,6 +45,45 @@ type Decl struct {
 	// PrismaClient(); else prisma = global.cached`): with Init, what the
 	// variable may hold once the module has run.
 	Assigns []*esb.Expr
+	// Class: the methods of a class declaration.
+	Class *Class
+}
+
+// Class holds the methods of a class declaration, so that `new C(db).m()`
+// and `C.m()` run the project's code like calls of its functions.
+type Class struct {
+	Methods map[string]*Func // instance methods and arrow-function fields
+	Static  map[string]*Func
+}
+
+// classOf collects a class body's methods. Computed, getter and setter keys
+// are left out: calls of them are not resolved by name.
+func (m *Module) classOf(c *esb.Class) *Class {
+	out := &Class{Methods: map[string]*Func{}, Static: map[string]*Func{}}
+	for i := range c.Properties {
+		p := &c.Properties[i]
+		key, ok := p.Key.Data.(*esb.EString)
+		if !ok || p.Flags.Has(esb.PropertyIsComputed) {
+			continue
+		}
+		name := String(key.Value)
+		var fn *Func
+		switch p.Kind {
+		case esb.PropertyMethod:
+			fn = m.FuncFromExpr(name, p.ValueOrNil)
+		case esb.PropertyField:
+			fn = m.FuncFromExpr(name, p.InitializerOrNil) // handle = async () => { … }
+		}
+		if fn == nil || name == "constructor" {
+			continue
+		}
+		if p.Flags.Has(esb.PropertyIsStatic) {
+			out.Static[name] = fn
+		} else {
+			out.Methods[name] = fn
+		}
+	}
+	return out
 }
 
 // Export is one exported name: a local declaration or a re-export.
@@ -250,7 +289,7 @@ func (m *Module) indexStmt(st *esb.Stmt, target func(uint32) Target, spec func(u
 	case *esb.SClass:
 		if s.Class.Name != nil {
 			name := m.SymbolName(s.Class.Name.Ref)
-			m.Decls[s.Class.Name.Ref] = &Decl{Ref: s.Class.Name.Ref, Name: name, Loc: s.Class.Name.Loc}
+			m.Decls[s.Class.Name.Ref] = &Decl{Ref: s.Class.Name.Ref, Name: name, Loc: s.Class.Name.Loc, Class: m.classOf(&s.Class)}
 			if s.IsExport {
 				m.addExport(name, &Export{Local: s.Class.Name.Ref, HasLocal: true, Loc: s.Class.Name.Loc})
 			}
@@ -286,7 +325,12 @@ func (m *Module) indexStmt(st *esb.Stmt, target func(uint32) Target, spec func(u
 			m.Decls[ref] = d
 			m.addExport("default", &Export{Local: ref, HasLocal: true, Loc: e.Loc})
 		case *esb.SClass:
-			m.addExport("default", &Export{Local: ref, HasLocal: true, Loc: s.Value.Loc})
+			name, loc := "default", s.Value.Loc
+			if v.Class.Name != nil {
+				name, ref, loc = m.SymbolName(v.Class.Name.Ref), v.Class.Name.Ref, v.Class.Name.Loc
+			}
+			m.Decls[ref] = &Decl{Ref: ref, Name: name, Loc: loc, Class: m.classOf(&v.Class)}
+			m.addExport("default", &Export{Local: ref, HasLocal: true, Loc: loc})
 		}
 	case *esb.SExportClause:
 		for _, it := range s.Items {
