@@ -1391,12 +1391,13 @@ func (fr *frame) kindCall(callee Val, kind libs.Kind, what string, e *esb.Expr, 
 		fr.facts.Unread = true
 		return Val{}
 	case libs.Identity:
-		for _, a := range args {
-			if a.Fn != nil {
-				return a
-			}
+		// cache(fn), unstable_cache(fn, keys), memoize(fn): the function
+		// comes first, be it the project's or a library's
+		// (`cache(nextAuth)` of NextAuth's `auth`).
+		if len(args) > 0 {
+			return args[0]
 		}
-		return unionData(args)
+		return Val{}
 	case libs.Compare:
 		if len(args) >= 2 {
 			return compareVal(args[0], args[1])

@@ -224,7 +224,10 @@ func init() {
 	add(EnvObject, "", []string{"@t3-oss/env-nextjs", "@t3-oss/env-core", "@t3-oss/env-nuxt"}, "createEnv")
 	add(Identity, "", []string{"next/cache"}, "unstable_cache")
 	add(Identity, "", []string{"react"}, "cache")
-	add(Identity, "", []string{"lodash", "lodash-es", "lodash/memoize", "memoize-one", "p-memoize", "micro-memoize", "memoizee"}, "memoize", "default")
+	// lodash's default export is the whole library, and lodash/<fn>'s
+	// default (lodash/sumBy) falls back to it: only memoize itself is one.
+	add(Identity, "", []string{"lodash", "lodash-es"}, "memoize")
+	add(Identity, "", []string{"lodash/memoize", "lodash.memoize", "memoize-one", "p-memoize", "micro-memoize", "memoizee"}, "memoize", "default")
 	add(Headers, "", []string{"next/headers"}, "cookies", "headers")
 	add(HeaderInfo, "", []string{"@vercel/functions", "@vercel/edge"}, "geolocation", "ipAddress")
 
