@@ -353,8 +353,10 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 			if k, ok := fr.knownString(&x.Args[0], st); ok && credName(k) {
 				v.F |= Cred
 			}
-			if obj.Field == "headers" || obj.Field == "searchParams" || obj.Field == "cookies" {
-				v.F |= Stringly // req.headers.get(…) of a request the caller passes
+			if fr.stringsOnly(x.Target, obj) {
+				// req.headers.get(…) of a request the caller passes, or
+				// headers.get(…) of the Headers it passes.
+				v.F |= Stringly
 			}
 			return v
 		}
@@ -372,10 +374,7 @@ func (fr *frame) builtinCall(obj Val, method string, callee Val, e *esb.Expr, x 
 			if credName(key) {
 				v.F |= Cred
 			}
-			if src := fr.calleeText(x.Target); strings.Contains(src, "searchParams") || strings.Contains(strings.ToLower(src), "headers") ||
-				strings.Contains(src, "cookies") || obj.Origin != nil && (strings.Contains(obj.Origin.ID, "searchParams") || strings.Contains(obj.Origin.ID, "headers") || strings.Contains(obj.Origin.ID, "cookies")) {
-				// URLSearchParams, Headers and cookies hold strings only; a
-				// FormData field may be a File.
+			if fr.stringsOnly(x.Target, obj) {
 				v.F |= Stringly
 			}
 			if src := fr.calleeText(x.Target); strings.Contains(src, "cookies") || obj.Origin != nil && strings.Contains(obj.Origin.ID, "cookies") {
@@ -1168,6 +1167,21 @@ func (fr *frame) newExpr(e *esb.Expr, x *esb.ENew, st *state) Val {
 		return unionData(args)
 	}
 	return callee
+}
+
+// stringsOnly reports whether a get() reads URLSearchParams, Headers or
+// cookies, which hold strings only (a FormData field may be a File): by the
+// receiver's text (req.headers.get, searchParams.get), its origin, or the
+// field of a parameter it is (a helper's req.headers).
+func (fr *frame) stringsOnly(target esb.Expr, obj Val) bool {
+	src := fr.calleeText(target)
+	if strings.Contains(src, "searchParams") || strings.Contains(strings.ToLower(src), "headers") || strings.Contains(src, "cookies") {
+		return true
+	}
+	if obj.Origin != nil && (strings.Contains(obj.Origin.ID, "searchParams") || strings.Contains(obj.Origin.ID, "headers") || strings.Contains(obj.Origin.ID, "cookies")) {
+		return true
+	}
+	return obj.Field == "headers" || obj.Field == "searchParams" || obj.Field == "cookies"
 }
 
 // projectClass resolves `new C(…)`'s target to a class the project declares.
